@@ -1,0 +1,34 @@
+# The README's two commands are `make synth` and `make test`. Each sets itself up first, idempotently:
+# a virtualenv with the project and its test extras, and the pinned CDK CLI from package-lock.json.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# Keep jsii's node child processes and pip quiet about things a newcomer cannot act on.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup synth test lens bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Synthesize every sample app with AwsSolutions and every lens pack, then print the lens review.
+synth: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" ./node_modules/.bin/cdk synth --quiet
+	$(BIN)/python -m genai_blueprints.lens summary cdk.out
+
+## Run the whole test suite.
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf cdk.out .pytest_cache
