@@ -1,0 +1,1 @@
+"""Sample app: image generation with an asynchronous SageMaker endpoint."""

@@ -1,0 +1,53 @@
+"""ImageGenerationStack: Stable Diffusion from JumpStart behind an asynchronous endpoint, PNG output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from apps.image_generation.config import ImageGenerationConfig
+from genai_blueprints.async_inference import (
+    AsyncInferenceEndpoint,
+    ModelData,
+    ModelOptions,
+    PngPostProcessor,
+    ScalingOptions,
+    StorageOptions,
+)
+
+
+class ImageGenerationStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, config: ImageGenerationConfig, **kwargs: Any) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            description="genai-blueprints sample: asynchronous text-to-image inference that scales to zero",
+            **kwargs,
+        )
+        self.endpoint = AsyncInferenceEndpoint(
+            self,
+            "ImageModel",
+            model=ModelOptions(
+                image_uri=config.image_uri,
+                model_data=ModelData.from_s3_uri(config.model_data_uri),
+                environment=config.environment,
+            ),
+            instance_type=config.instance_type,
+            max_concurrent_invocations_per_instance=config.max_concurrent_invocations_per_instance,
+            scaling=ScalingOptions(
+                min_capacity=config.min_capacity,
+                max_capacity=config.max_capacity,
+                target_backlog_per_instance=config.target_backlog_per_instance,
+            ),
+            storage=StorageOptions(
+                object_expiration_days=config.object_expiration_days,
+                result_retention_days=config.result_retention_days,
+            ),
+        )
+        self.png = PngPostProcessor(self, "Png", endpoint=self.endpoint, images_prefix=config.images_prefix)
+
+        cdk.CfnOutput(self, "EndpointName", value=self.endpoint.endpoint_name)
+        cdk.CfnOutput(self, "BucketName", value=self.endpoint.bucket.bucket_name)
+        cdk.CfnOutput(self, "ResultsTableName", value=self.endpoint.results_table.table_name)

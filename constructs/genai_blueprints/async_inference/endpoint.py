@@ -1,0 +1,542 @@
+"""AsyncInferenceEndpoint: a SageMaker asynchronous inference endpoint, well-architected by default."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from genai_blueprints.acknowledgements import acknowledge, acknowledge_prefix_scoped_objects, nag_text
+from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.async_inference.options import (
+    EcrImage,
+    ModelOptions,
+    MonitoringOptions,
+    NotificationContent,
+    ScalingOptions,
+    StorageOptions,
+)
+from genai_blueprints.async_inference.result_tracker import ResultTracker
+from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
+from genai_blueprints.validation import PropsValidator
+
+INPUT_PREFIX = "input/"
+OUTPUT_PREFIX = "output/"
+FAILURE_PREFIX = "failure/"
+VARIANT_NAME = "AllTraffic"
+ACCESS_LOG_RETENTION_DAYS = 90
+
+_ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+_INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+_PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$")
+
+
+class AsyncInferenceEndpoint(Construct):
+    """A SageMaker asynchronous inference endpoint with storage, notifications, tracking and alarms.
+
+    Requests are uploaded under `input/` of one KMS-encrypted I/O bucket and submitted with
+    InvokeEndpointAsync; results land under `output/`, failures under `failure/`, and SageMaker
+    notifies a success or an error topic. Every result is recorded in a DynamoDB table keyed by
+    inference id. The variant scales on its backlog, down to zero instances when idle, and back out
+    of zero as soon as a request waits (HasBacklogWithoutCapacity). Alarms notify one topic.
+
+    Attributes:
+        bucket: the I/O bucket.
+        access_log_bucket: the bucket receiving the I/O bucket's server access logs.
+        encryption_key: encrypts the bucket, topics, queues, table, endpoint volume and output.
+        success_topic, error_topic: SageMaker's notifications.
+        alarm_topic: every alarm of the blueprint notifies it.
+        results_table: one item per inference id (see ResultTracker).
+        role: the model's execution role.
+        endpoint_name: the endpoint's name.
+        endpoint_arn: the endpoint's ARN.
+        model, endpoint_config, endpoint: the L1 resources.
+        scalable_target: the variant's Application Auto Scaling target.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        model: ModelOptions,
+        instance_type: str,
+        scaling: ScalingOptions = ScalingOptions(),
+        storage: StorageOptions = StorageOptions(),
+        monitoring: MonitoringOptions = MonitoringOptions(),
+        max_concurrent_invocations_per_instance: int | None = None,
+        include_inference_response_in: Sequence[NotificationContent] = (),
+        encryption_key: kms.IKey | None = None,
+        endpoint_name: str | None = None,
+    ) -> None:
+        """
+        Args:
+            model: the container image and model artifacts.
+            instance_type: an ml.* instance type, e.g. "ml.g5.2xlarge".
+            scaling: Default: 0 to 1 instances, target backlog 5 per instance.
+            storage: Default: objects expire after 30 days, a new access-log bucket.
+            monitoring: Default: a new alarm topic, alarm on requests older than 30 minutes.
+            max_concurrent_invocations_per_instance: 1 to 1000. Default: chosen by SageMaker.
+            include_inference_response_in: notifications that carry the response (at most 128 KB).
+                Default: none.
+            encryption_key: Default: a new customer-managed key with yearly rotation.
+            endpoint_name: Default: a name derived from the construct path (stable across updates,
+                unique per stack). Only the endpoint is named: the model and endpoint config are
+                replaced on change and so must never have fixed names.
+        """
+        super().__init__(scope, construct_id)
+        self._validate(
+            model=model,
+            instance_type=instance_type,
+            scaling=scaling,
+            storage=storage,
+            max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance,
+            endpoint_name=endpoint_name,
+        )
+        self.endpoint_name = endpoint_name or cdk.Names.unique_resource_name(self, max_length=63, separator="-")
+        self._storage = storage
+
+        self.encryption_key = encryption_key or kms.Key(
+            self,
+            "Key",
+            enable_key_rotation=True,
+            description=f"Encrypts the asynchronous inference endpoint {self.endpoint_name} and its data",
+        )
+        self.alarm_topic = monitoring.alarm_topic or self._build_alarm_topic()
+        self.access_log_bucket = storage.access_log_bucket or self._build_access_log_bucket()
+        self.bucket = self._build_io_bucket()
+        self.success_topic = self._build_topic("SuccessTopic")
+        self.error_topic = self._build_topic("ErrorTopic")
+        self.role = self._build_role()
+        self.model = self._build_model(model)
+        self.endpoint_config = self._build_endpoint_config(
+            instance_type, max_concurrent_invocations_per_instance, include_inference_response_in
+        )
+        self.endpoint = sagemaker.CfnEndpoint(
+            self,
+            "Endpoint",
+            endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
+            endpoint_name=self.endpoint_name,
+        )
+        self.endpoint_arn = self.endpoint.ref
+        self.scalable_target = self._build_autoscaling(scaling)
+        self.result_tracker = ResultTracker(
+            self,
+            "ResultTracker",
+            topics=[self.success_topic, self.error_topic],
+            encryption_key=self.encryption_key,
+            alarm_topic=self.alarm_topic,
+            retention_days=storage.result_retention_days,
+        )
+        self.results_table = self.result_tracker.table
+        self._build_endpoint_alarms(monitoring)
+        self._post_processing_prefixes: list[str] = []
+
+    # ----------------------------------------------------------------------------------- public API
+
+    @property
+    def input_prefix(self) -> str:
+        return INPUT_PREFIX
+
+    @property
+    def output_prefix(self) -> str:
+        return OUTPUT_PREFIX
+
+    @property
+    def failure_prefix(self) -> str:
+        return FAILURE_PREFIX
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Lets `grantee` submit requests and read their results.
+
+        InvokeEndpointAsync on this endpoint, put under `input/`, get under `output/`, `failure/`
+        and every post-processing prefix, read on the results table, and the key for those objects.
+        """
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee, actions=["sagemaker:InvokeEndpointAsync"], resource_arns=[self.endpoint_arn]
+        )
+        self._grant_objects(grantee, ["s3:PutObject"], [INPUT_PREFIX])
+        self._grant_objects(grantee, ["s3:GetObject"], [OUTPUT_PREFIX, FAILURE_PREFIX])
+        self.results_table.grant_read_data(grantee)
+        return grant
+
+    def add_post_processor(
+        self,
+        construct_id: str,
+        *,
+        function: lambda_.IFunction,
+        function_timeout: cdk.Duration,
+        write_prefix: str,
+    ) -> TopicQueueConsumer:
+        """Runs `function` for every successful inference, through its own queue and dead-letter queue.
+
+        The function receives raw success notifications as SQS records and must report batch item
+        failures. It may read under `output/` and write under `write_prefix`, which gets the same
+        lifecycle rule as the other prefixes; callers of `grant_invoke` may read it.
+
+        Args:
+            construct_id: id of the post-processing pipeline under this construct.
+            function: the post-processing function.
+            function_timeout: its timeout (sets the queue's visibility timeout).
+            write_prefix: e.g. "images/"; must end with "/" and differ from the blueprint's prefixes.
+        """
+        validator = PropsValidator(f"AsyncInferenceEndpoint '{self.node.path}'.add_post_processor")
+        reserved = (INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX, *self._post_processing_prefixes)
+        validator.check(
+            bool(_PREFIX.match(write_prefix)) and write_prefix not in reserved,
+            "write_prefix",
+            write_prefix,
+            f"it must be an S3 key prefix ending in '/' and not one of {', '.join(reserved)}",
+        )
+        validator.raise_if_invalid()
+        self._post_processing_prefixes.append(write_prefix)
+        self._add_expiration(write_prefix)
+        self._grant_objects(function, ["s3:GetObject"], [OUTPUT_PREFIX])
+        self._grant_objects(function, ["s3:PutObject"], [write_prefix])
+        if function.role is not None:
+            acknowledge_prefix_scoped_objects(
+                function.role, self.bucket, [OUTPUT_PREFIX, write_prefix],
+                f"the post-processor reads results and writes only under {write_prefix}.",
+            )
+        return TopicQueueConsumer(
+            self,
+            construct_id,
+            topics=[self.success_topic],
+            function=function,
+            function_timeout=function_timeout,
+            encryption_key=self.encryption_key,
+            alarm_topic=self.alarm_topic,
+            purpose=f"post-processing into {write_prefix}",
+            batch_size=1,
+        )
+
+    def metric(self, metric_name: str, *, statistic: str = "Average", period: cdk.Duration = FIVE_MINUTES,
+               per_variant: bool = False) -> cloudwatch.Metric:
+        """An AWS/SageMaker metric of this endpoint (add `per_variant` for variant-level metrics)."""
+        dimensions = {"EndpointName": self.endpoint_name}
+        if per_variant:
+            dimensions["VariantName"] = VARIANT_NAME
+        return cloudwatch.Metric(
+            namespace="AWS/SageMaker",
+            metric_name=metric_name,
+            dimensions_map=dimensions,
+            statistic=statistic,
+            period=period,
+        )
+
+    # ------------------------------------------------------------------------------- construction
+
+    def _validate(self, *, model: ModelOptions, instance_type: str, scaling: ScalingOptions,
+                  storage: StorageOptions, max_concurrent_invocations_per_instance: int | None,
+                  endpoint_name: str | None) -> None:
+        validator = PropsValidator(f"AsyncInferenceEndpoint '{self.node.path}'")
+        if not cdk.Token.is_unresolved(instance_type):
+            validator.check(bool(_INSTANCE_TYPE.match(instance_type)), "instance_type", instance_type,
+                            "it must be a SageMaker instance type of the form ml.<family>.<size>, e.g. ml.g5.2xlarge")
+        if endpoint_name is not None and not cdk.Token.is_unresolved(endpoint_name):
+            validator.check(bool(_ENDPOINT_NAME.match(endpoint_name)), "endpoint_name", endpoint_name,
+                            "it must be 1 to 63 letters, digits or hyphens, starting and ending with a letter or digit")
+        if not cdk.Token.is_unresolved(model.image_uri):
+            validator.check(EcrImage.parse(model.image_uri) is not None, "model.image_uri", model.image_uri,
+                            "it must be an Amazon ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>")
+        for problem in model.model_data.problems():
+            validator.add(problem)
+        validator.check_int_range("scaling.min_capacity", scaling.min_capacity, 0)
+        validator.check_int_range("scaling.max_capacity", scaling.max_capacity, 1)
+        if isinstance(scaling.min_capacity, int) and isinstance(scaling.max_capacity, int):
+            validator.check(scaling.min_capacity <= scaling.max_capacity, "scaling.min_capacity", scaling.min_capacity,
+                            f"it must not exceed scaling.max_capacity ({scaling.max_capacity})")
+        validator.check_positive("scaling.target_backlog_per_instance", scaling.target_backlog_per_instance)
+        validator.check_int_range("max_concurrent_invocations_per_instance", max_concurrent_invocations_per_instance, 1, 1000)
+        validator.check_int_range("storage.object_expiration_days", storage.object_expiration_days, 1)
+        validator.check_int_range("storage.result_retention_days", storage.result_retention_days, 1)
+        validator.raise_if_invalid()
+
+    def _build_alarm_topic(self) -> sns.Topic:
+        topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
+        # CloudWatch publishes alarms to the encrypted topic with this key.
+        self.encryption_key.grant(
+            iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*"
+        )
+        return topic
+
+    def _build_access_log_bucket(self) -> s3.Bucket:
+        # Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
+        bucket = s3.Bucket(
+            self,
+            "AccessLogBucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=cdk.Duration.days(ACCESS_LOG_RETENTION_DAYS),
+                    noncurrent_version_expiration=cdk.Duration.days(1),
+                )
+            ],
+        )
+        cdk.Validations.of(bucket).acknowledge(
+            cdk.Acknowledgment(
+                id="AwsSolutions::AwsSolutions-S1",
+                reason="This bucket is the access-log destination; logging it into itself would loop.",
+            )
+        )
+        return bucket
+
+    def _build_io_bucket(self) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            "IoBucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.encryption_key,
+            bucket_key_enabled=True,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            server_access_logs_bucket=self.access_log_bucket,
+            server_access_logs_prefix="io-bucket/",
+        )
+        self.bucket = bucket
+        for prefix in (INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX):
+            self._add_expiration(prefix)
+        return bucket
+
+    def _add_expiration(self, prefix: str) -> None:
+        days = cdk.Duration.days(self._storage.object_expiration_days)
+        self.bucket.add_lifecycle_rule(
+            prefix=prefix,
+            expiration=days,
+            noncurrent_version_expiration=cdk.Duration.days(1),
+            abort_incomplete_multipart_upload_after=cdk.Duration.days(1),
+        )
+
+    def _build_topic(self, construct_id: str) -> sns.Topic:
+        return sns.Topic(self, construct_id, master_key=self.encryption_key, enforce_ssl=True)
+
+    def _grant_objects(self, grantee: iam.IGrantable, actions: list[str], prefixes: Sequence[str]) -> None:
+        """Object actions under exact prefixes, plus the key use they need (no bucket-wide grants)."""
+        iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=actions,
+            resource_arns=[self.bucket.arn_for_objects(f"{prefix}*") for prefix in prefixes],
+        )
+        key_actions = ["kms:Decrypt"] if actions == ["s3:GetObject"] else ["kms:Decrypt", "kms:GenerateDataKey"]
+        self.encryption_key.grant(grantee, *key_actions)
+
+    def _build_role(self) -> iam.Role:
+        role = iam.Role(
+            self,
+            "ExecutionRole",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            description=f"Execution role of the SageMaker model behind {self.endpoint_name}",
+        )
+        self._grant_objects(role, ["s3:GetObject"], [INPUT_PREFIX])
+        self._grant_objects(role, ["s3:PutObject"], [OUTPUT_PREFIX, FAILURE_PREFIX])
+        # Publish only; the key use it needs is granted with the output prefixes above.
+        iam.Grant.add_to_principal(
+            grantee=role,
+            actions=["sns:Publish"],
+            resource_arns=[self.success_topic.topic_arn, self.error_topic.topic_arn],
+        )
+        stack = cdk.Stack.of(self)
+        log_group = f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:/aws/sagemaker/Endpoints/{self.endpoint_name}"
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[log_group]))
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group}:log-stream:*"]))
+        acknowledge_prefix_scoped_objects(
+            role, self.bucket, [INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX],
+            "the model reads requests and writes results and failures only there.",
+        )
+        acknowledge(
+            role, f"AwsSolutions-IAM5[Resource::{nag_text(role, log_group)}:log-stream:*]",
+            "SageMaker names the endpoint's log streams per instance at run time; the log group is exact.",
+        )
+        return role
+
+    def _build_model(self, options: ModelOptions) -> sagemaker.CfnModel:
+        image = EcrImage.parse(options.image_uri)
+        if image is not None:
+            self.role.add_to_policy(iam.PolicyStatement(
+                actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                resources=[image.repository_arn],
+            ))
+        # GetAuthorizationToken has no resource-level permissions: its resource is always "*".
+        self.role.add_to_policy(iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"], resources=["*"]))
+        acknowledge(
+            self.role, "AwsSolutions-IAM5[Resource::*]",
+            "ecr:GetAuthorizationToken has no resource-level permissions; image pulls are scoped to one repository"
+            " (and, with a VPC, ec2 network-interface actions, which SageMaker needs for any subnet).",
+        )
+        model_data_url = options.model_data.bind(self, self.role)
+        vpc_config = self._vpc_config(options) if options.vpc is not None else None
+        model = sagemaker.CfnModel(
+            self,
+            "Model",
+            execution_role_arn=self.role.role_arn,
+            enable_network_isolation=options.network_isolation,
+            primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(
+                image=options.image_uri,
+                model_data_url=model_data_url,
+                environment=dict(options.environment) or None,
+            ),
+            vpc_config=vpc_config,
+        )
+        # SageMaker checks the role's permissions when it creates the model and endpoint.
+        model.node.add_dependency(self.role)
+        return model
+
+    def _vpc_config(self, options: ModelOptions) -> sagemaker.CfnModel.VpcConfigProperty:
+        assert options.vpc is not None
+        security_groups = list(options.security_groups) or [
+            ec2.SecurityGroup(self, "ModelSecurityGroup", vpc=options.vpc,
+                              description=f"SageMaker model of {self.endpoint_name}")
+        ]
+        selection = options.vpc_subnets or ec2.SubnetSelection()
+        subnets = options.vpc.select_subnets(
+            availability_zones=selection.availability_zones,
+            one_per_az=selection.one_per_az,
+            subnet_filters=selection.subnet_filters,
+            subnet_group_name=selection.subnet_group_name,
+            subnet_type=selection.subnet_type,
+            subnets=selection.subnets,
+        )
+        # SageMaker creates the model's network interfaces in the VPC with the execution role.
+        self.role.add_to_policy(iam.PolicyStatement(
+            actions=[
+                "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
+                "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
+                "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions",
+                "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+            ],
+            resources=["*"],
+        ))
+        return sagemaker.CfnModel.VpcConfigProperty(
+            subnets=subnets.subnet_ids,
+            security_group_ids=[group.security_group_id for group in security_groups],
+        )
+
+    def _build_endpoint_config(
+        self,
+        instance_type: str,
+        max_concurrent_invocations: int | None,
+        include_inference_response_in: Sequence[NotificationContent],
+    ) -> sagemaker.CfnEndpointConfig:
+        client_config = (
+            sagemaker.CfnEndpointConfig.AsyncInferenceClientConfigProperty(
+                max_concurrent_invocations_per_instance=max_concurrent_invocations
+            )
+            if max_concurrent_invocations is not None
+            else None
+        )
+        config = sagemaker.CfnEndpointConfig(
+            self,
+            "EndpointConfig",
+            kms_key_id=self.encryption_key.key_arn,
+            production_variants=[
+                sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+                    variant_name=VARIANT_NAME,
+                    model_name=self.model.attr_model_name,
+                    instance_type=instance_type,
+                    # CloudFormation needs at least one instance at creation; autoscaling then
+                    # takes the variant down to min_capacity when there is no backlog.
+                    initial_instance_count=1,
+                )
+            ],
+            async_inference_config=sagemaker.CfnEndpointConfig.AsyncInferenceConfigProperty(
+                output_config=sagemaker.CfnEndpointConfig.AsyncInferenceOutputConfigProperty(
+                    s3_output_path=self.bucket.s3_url_for_object(OUTPUT_PREFIX.rstrip("/")),
+                    s3_failure_path=self.bucket.s3_url_for_object(FAILURE_PREFIX.rstrip("/")),
+                    kms_key_id=self.encryption_key.key_arn,
+                    notification_config=sagemaker.CfnEndpointConfig.AsyncInferenceNotificationConfigProperty(
+                        success_topic=self.success_topic.topic_arn,
+                        error_topic=self.error_topic.topic_arn,
+                        include_inference_response_in=[c.value for c in include_inference_response_in] or None,
+                    ),
+                ),
+                client_config=client_config,
+            ),
+        )
+        return config
+
+    def _build_autoscaling(self, scaling: ScalingOptions) -> appscaling.ScalableTarget:
+        target = appscaling.ScalableTarget(
+            self,
+            "ScalableTarget",
+            service_namespace=appscaling.ServiceNamespace.SAGEMAKER,
+            resource_id=f"endpoint/{self.endpoint.attr_endpoint_name}/variant/{VARIANT_NAME}",
+            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            min_capacity=scaling.min_capacity,
+            max_capacity=scaling.max_capacity,
+        )
+        target.scale_to_track_metric(
+            "BacklogPerInstanceTracking",
+            target_value=scaling.target_backlog_per_instance,
+            custom_metric=self.metric("ApproximateBacklogSizePerInstance", period=cdk.Duration.minutes(1)),
+            scale_in_cooldown=scaling.scale_in_cooldown,
+            scale_out_cooldown=scaling.scale_out_cooldown,
+        )
+        # Target tracking alone leaves zero only once the backlog exceeds the target; this step
+        # policy starts an instance as soon as any request waits with no instance to serve it.
+        leave_zero = appscaling.StepScalingAction(
+            self,
+            "LeaveZeroAction",
+            scaling_target=target,
+            adjustment_type=appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+            cooldown=scaling.scale_out_cooldown,
+        )
+        leave_zero.add_adjustment(adjustment=1, lower_bound=0)
+        backlog_without_capacity = cloudwatch.Alarm(
+            self,
+            "BacklogWithoutCapacityAlarm",
+            metric=self.metric("HasBacklogWithoutCapacity", period=cdk.Duration.minutes(1)),
+            threshold=1,
+            evaluation_periods=2,
+            datapoints_to_alarm=2,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description="Requests wait with no instance running: scale out from zero.",
+        )
+        backlog_without_capacity.add_alarm_action(cloudwatch_actions.ApplicationScalingAction(leave_zero))
+        return target
+
+    def _build_endpoint_alarms(self, monitoring: MonitoringOptions) -> None:
+        self.oldest_request_alarm = alarm_at_least(
+            self,
+            "OldestRequestAlarm",
+            metric=self.metric("ApproximateAgeOfOldestRequest", statistic="Maximum"),
+            threshold=monitoring.max_request_age.to_seconds(),
+            description=f"The oldest queued request is older than {monitoring.max_request_age.to_human_string()}.",
+            topic=self.alarm_topic,
+        )
+        self.invocation_failures_alarm = alarm_at_least(
+            self,
+            "InvocationFailuresAlarm",
+            metric=self.metric("InvocationFailures", statistic="Sum", per_variant=True),
+            threshold=1,
+            description="The model failed asynchronous invocations.",
+            topic=self.alarm_topic,
+        )
+        self.notification_failures_alarm = alarm_at_least(
+            self,
+            "NotificationFailuresAlarm",
+            metric=self.metric("NotificationFailures", statistic="Sum", per_variant=True),
+            threshold=1,
+            description="SageMaker could not publish result notifications; results go untracked.",
+            topic=self.alarm_topic,
+        )

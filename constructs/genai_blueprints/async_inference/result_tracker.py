@@ -1,0 +1,82 @@
+"""ResultTracker: records every async inference result in a DynamoDB table, keyed by inference id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
+from genai_blueprints.handler_function import PythonHandlerFunction
+
+PARTITION_KEY = "inference_id"
+TTL_ATTRIBUTE = "expires_at"
+
+
+class ResultTracker(Construct):
+    """Success and error notifications -> queue -> Lambda -> results table.
+
+    The function writes idempotently (a duplicate or an older event never overwrites a newer
+    record); a malformed message is reported as a failed record and ends in the dead-letter queue.
+
+    Attributes:
+        table: the results table (partition key `inference_id`, TTL attribute `expires_at`).
+        handler: the tracking function.
+        consumer: its queue and dead-letter queue.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        topics: Sequence[sns.ITopic],
+        encryption_key: kms.IKey,
+        alarm_topic: sns.ITopic,
+        retention_days: int,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            partition_key=dynamodb.Attribute(name=PARTITION_KEY, type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=encryption_key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            time_to_live_attribute=TTL_ATTRIBUTE,
+        )
+        timeout = cdk.Duration.seconds(30)
+        self.handler = PythonHandlerFunction(
+            self,
+            "Handler",
+            source="result_tracker",
+            handler="result_tracker.handler",
+            service_name="async-inference-result-tracker",
+            description="Records asynchronous inference results in the results table.",
+            memory_size=256,
+            timeout=timeout,
+            environment={
+                "RESULTS_TABLE_NAME": self.table.table_name,
+                "RESULT_TTL_DAYS": str(retention_days),
+            },
+        )
+        # The function only ever puts items (conditional writes); it never reads or deletes.
+        self.table.grant(self.handler.function, "dynamodb:PutItem")
+        encryption_key.grant(self.handler.function, "kms:Decrypt", "kms:GenerateDataKey")
+        self.consumer = TopicQueueConsumer(
+            self,
+            "Consumer",
+            topics=topics,
+            function=self.handler.function,
+            function_timeout=timeout,
+            encryption_key=encryption_key,
+            alarm_topic=alarm_topic,
+            purpose="result tracking",
+        )

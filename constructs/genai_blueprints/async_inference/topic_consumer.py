@@ -1,0 +1,135 @@
+"""TopicQueueConsumer: SNS topics -> encrypted SQS queue with a DLQ -> a Lambda function."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+
+
+class TopicQueueConsumer(Construct):
+    """Delivers topic messages to a function through a queue, so none is lost.
+
+    The queue buffers bursts and retries: the function reports failed records (partial batch
+    response), each is retried, and after `max_receive_count` receives it moves to the dead-letter
+    queue, which alarms on its first message. Messages arrive raw (the topic's message as the body).
+
+    Attributes:
+        queue: the work queue.
+        dead_letter_queue: where messages go after `max_receive_count` failed receives.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        topics: Sequence[sns.ITopic],
+        function: lambda_.IFunction,
+        function_timeout: cdk.Duration,
+        encryption_key: kms.IKey,
+        alarm_topic: sns.ITopic,
+        purpose: str,
+        max_receive_count: int = 3,
+        batch_size: int = 10,
+    ) -> None:
+        """
+        Args:
+            topics: the topics whose messages the function consumes.
+            function: the consumer; it must report batch item failures.
+            function_timeout: the function's timeout; the queue's visibility timeout is six times it,
+                as the Lambda documentation advises for SQS event sources.
+            encryption_key: encrypts both queues.
+            alarm_topic: notified when a message reaches the dead-letter queue or the function errs.
+            purpose: a few words for alarm descriptions, e.g. "result tracking".
+            max_receive_count: receives before a message moves to the DLQ. Default: 3.
+            batch_size: records per invocation. Default: 10.
+        """
+        super().__init__(scope, construct_id)
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=encryption_key,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=encryption_key,
+            enforce_ssl=True,
+            visibility_timeout=cdk.Duration.seconds(function_timeout.to_seconds() * 6),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue, max_receive_count=max_receive_count),
+        )
+        self._allow_sns_to_use_key(encryption_key)
+        for index, topic in enumerate(topics):
+            self._subscribe(f"Subscription{index}", topic)
+        function.add_event_source(
+            event_sources.SqsEventSource(self.queue, batch_size=batch_size, report_batch_item_failures=True)
+        )
+        self.dead_letter_alarm = alarm_at_least(
+            self,
+            "DeadLetterAlarm",
+            metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                period=FIVE_MINUTES, statistic="Maximum"
+            ),
+            threshold=1,
+            description=f"Messages for {purpose} failed {max_receive_count} times and are in the dead-letter queue.",
+            topic=alarm_topic,
+        )
+        self.errors_alarm = alarm_at_least(
+            self,
+            "FunctionErrorsAlarm",
+            metric=function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
+            threshold=1,
+            description=f"The {purpose} function raised errors.",
+            topic=alarm_topic,
+        )
+
+    def _subscribe(self, construct_id: str, topic: sns.ITopic) -> None:
+        # Not SqsSubscription: with one key for topics and queues, the key-policy statement it adds
+        # names the topic, which names the key, and CloudFormation rejects the cycle.
+        policy = self.queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["sqs:SendMessage"],
+                principals=[iam.ServicePrincipal("sns.amazonaws.com")],
+                resources=[self.queue.queue_arn],
+                conditions={"ArnEquals": {"aws:SourceArn": topic.topic_arn}},
+            )
+        )
+        subscription = sns.Subscription(
+            self,
+            construct_id,
+            topic=topic,
+            protocol=sns.SubscriptionProtocol.SQS,
+            endpoint=self.queue.queue_arn,
+            raw_message_delivery=True,
+        )
+        if policy.policy_dependable is not None:
+            subscription.node.add_dependency(policy.policy_dependable)
+
+    def _allow_sns_to_use_key(self, key: kms.IKey) -> None:
+        """SNS encrypts messages for the queue with its key; only this account's topics may."""
+        stack = cdk.Stack.of(self)
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                principals=[iam.ServicePrincipal("sns.amazonaws.com")],
+                resources=["*"],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:sns:{stack.region}:{stack.account}:*"},
+                },
+            )
+        )
