@@ -7,14 +7,31 @@ import sys
 from pathlib import Path
 
 import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-from harness import make_app  # noqa: E402
+from harness import SynthesizedApp, make_app, normalise_volatile, synthesize  # noqa: E402
 
 
 @pytest.fixture
 def app_factory():
     """Builds an App like cdk.json does, with bundling off."""
     return make_app
+
+
+@pytest.fixture(scope="session")
+def sample_app() -> SynthesizedApp:
+    """Every sample stack, synthesized once per test session (without the packs: they are tested
+    with validate_scope, which reports instead of raising)."""
+    from apps import build_sample_stacks
+
+    app = make_app()
+    return synthesize(app, build_sample_stacks(app))
+
+
+@pytest.fixture
+def template_snapshot(snapshot):
+    """A JSON snapshot with asset hashes masked."""
+    return snapshot.use_extension(JSONSnapshotExtension).with_defaults(matcher=normalise_volatile)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk.assertions import Template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CDK_JSON = REPO_ROOT / "cdk.json"
@@ -14,6 +17,17 @@ CDK_JSON = REPO_ROOT / "cdk.json"
 # Tests never bundle Lambda dependencies (that needs pip and the network); assets are then hashed
 # from their source folders, so snapshots stay stable.
 NO_BUNDLING: dict[str, Any] = {"aws:cdk:bundling-stacks": []}
+# As the CDK CLI does: each resource's Metadata names its construct path (tests find resources by it).
+PATH_METADATA: dict[str, Any] = {"aws:cdk:enable-path-metadata": True}
+
+# cfn-lint rules ignored for every template, each with its reason.
+CFN_LINT_IGNORED = {
+    # CDK adds DependsOn on a Lambda function's role and default policy on purpose (the function
+    # must not run before its permissions exist), although a GetAtt already orders the role.
+    "W3005": "CDK's deliberate DependsOn on Lambda roles and policies",
+}
+
+_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -23,4 +37,48 @@ def cdk_json_context() -> dict[str, Any]:
 
 def make_app(**extra_context: Any) -> cdk.App:
     """An App with the project's feature flags, bundling off, plus any extra context."""
-    return cdk.App(context={**cdk_json_context(), **NO_BUNDLING, **extra_context})
+    return cdk.App(context={**cdk_json_context(), **NO_BUNDLING, **PATH_METADATA, **extra_context})
+
+
+@dataclass(frozen=True)
+class SynthesizedApp:
+    """An App synthesized once, with its stacks' templates."""
+
+    app: cdk.App
+    stacks: dict[str, cdk.Stack]
+    templates: dict[str, dict[str, Any]]
+
+    def template(self, stack_name: str) -> Template:
+        return Template.from_json(self.templates[stack_name])
+
+
+def synthesize(app: cdk.App, stacks: dict[str, cdk.Stack]) -> SynthesizedApp:
+    """Synthesizes `app` once; Template.from_stack would synthesize again for every call."""
+    assembly = app.synth()
+    templates = {name: assembly.get_stack_by_name(name).template for name in stacks}
+    return SynthesizedApp(app=app, stacks=stacks, templates=templates)
+
+
+def synthesize_stack(stack: cdk.Stack) -> Template:
+    """One stack of a test App, synthesized once."""
+    app = stack.node.root
+    assert isinstance(app, cdk.App)
+    return Template.from_json(app.synth().get_stack_by_name(stack.stack_name).template)
+
+
+def cfn_lint_findings(template: dict[str, Any], *, region: str = "us-east-1") -> list[str]:
+    """Every cfn-lint error, warning and informational finding, minus the justified ignores."""
+    from cfnlint.api import ManualArgs, lint
+
+    matches = lint(
+        json.dumps(template),
+        config=ManualArgs(regions=[region], ignore_checks=list(CFN_LINT_IGNORED)),
+    )
+    return [f"{match.rule.id} {'/'.join(map(str, match.path))}: {match.message}" for match in matches]
+
+
+def normalise_volatile(data: Any, path: Any) -> Any:
+    """Syrupy matcher: asset hashes change with every handler edit and CDK release, so mask them."""
+    if isinstance(data, str) and _ASSET_HASH.search(data):
+        return _ASSET_HASH.sub("<asset-hash>", data)
+    return data

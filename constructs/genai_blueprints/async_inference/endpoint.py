@@ -225,7 +225,7 @@ class AsyncInferenceEndpoint(Construct):
     def metric(self, metric_name: str, *, statistic: str = "Average", period: cdk.Duration = FIVE_MINUTES,
                per_variant: bool = False) -> cloudwatch.Metric:
         """An AWS/SageMaker metric of this endpoint (add `per_variant` for variant-level metrics)."""
-        dimensions = {"EndpointName": self.endpoint_name}
+        dimensions = {"EndpointName": self.endpoint.attr_endpoint_name}
         if per_variant:
             dimensions["VariantName"] = VARIANT_NAME
         return cloudwatch.Metric(
@@ -483,6 +483,20 @@ class AsyncInferenceEndpoint(Construct):
             scalable_dimension="sagemaker:variant:DesiredInstanceCount",
             min_capacity=scaling.min_capacity,
             max_capacity=scaling.max_capacity,
+            # SageMaker variants scale through Application Auto Scaling's service-linked role;
+            # without this CDK would create a role the service ignores.
+            role=iam.Role.from_role_arn(
+                self,
+                "AutoScalingServiceLinkedRole",
+                cdk.Stack.of(self).format_arn(
+                    service="iam",
+                    region="",
+                    resource="role",
+                    resource_name="aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
+                    "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                ),
+                mutable=False,
+            ),
         )
         target.scale_to_track_metric(
             "BacklogPerInstanceTracking",

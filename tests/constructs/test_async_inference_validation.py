@@ -1,0 +1,105 @@
+"""Bad props fail at construction with a message naming the prop, the value and what is allowed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from endpoint_fixtures import endpoint_stack, model_options
+from genai_blueprints import InvalidPropsError
+from genai_blueprints.async_inference import ModelData, ModelOptions, ScalingOptions, StorageOptions
+
+CASES = {
+    "max capacity 0": (
+        {"scaling": ScalingOptions(min_capacity=0, max_capacity=0)},
+        "scaling.max_capacity is 0; it must be a whole number at least 1",
+    ),
+    "min above max": (
+        {"scaling": ScalingOptions(min_capacity=3, max_capacity=2)},
+        "scaling.min_capacity is 3; it must not exceed scaling.max_capacity (2)",
+    ),
+    "negative min": (
+        {"scaling": ScalingOptions(min_capacity=-1, max_capacity=2)},
+        "scaling.min_capacity is -1; it must be a whole number at least 0",
+    ),
+    "target zero": (
+        {"scaling": ScalingOptions(target_backlog_per_instance=0)},
+        "scaling.target_backlog_per_instance is 0; it must be a number greater than 0",
+    ),
+    "target negative": (
+        {"scaling": ScalingOptions(target_backlog_per_instance=-2.5)},
+        "scaling.target_backlog_per_instance is -2.5; it must be a number greater than 0",
+    ),
+    "concurrency 0": (
+        {"max_concurrent_invocations_per_instance": 0},
+        "max_concurrent_invocations_per_instance is 0; it must be a whole number from 1 to 1000",
+    ),
+    "concurrency 1001": (
+        {"max_concurrent_invocations_per_instance": 1001},
+        "max_concurrent_invocations_per_instance is 1001; it must be a whole number from 1 to 1000",
+    ),
+    "instance type without ml.": (
+        {"instance_type": "g5.2xlarge"},
+        "instance_type is 'g5.2xlarge'; it must be a SageMaker instance type of the form ml.<family>.<size>",
+    ),
+    "endpoint name with underscore": (
+        {"endpoint_name": "image_gen"},
+        "endpoint_name is 'image_gen'; it must be 1 to 63 letters, digits or hyphens",
+    ),
+    "endpoint name too long": (
+        {"endpoint_name": "e" * 64},
+        f"endpoint_name is '{'e' * 64}'; it must be 1 to 63 letters, digits or hyphens",
+    ),
+    "endpoint name starting with a hyphen": (
+        {"endpoint_name": "-images"},
+        "endpoint_name is '-images'; it must be 1 to 63 letters, digits or hyphens",
+    ),
+    "lifecycle days 0": (
+        {"storage": StorageOptions(object_expiration_days=0)},
+        "storage.object_expiration_days is 0; it must be a whole number at least 1",
+    ),
+    "result retention 0": (
+        {"storage": StorageOptions(result_retention_days=0)},
+        "storage.result_retention_days is 0; it must be a whole number at least 1",
+    ),
+    "image not in ECR": (
+        {"model": ModelOptions(image_uri="docker.io/library/python:3", model_data=ModelData.from_s3_uri("s3://bucket/model.tar.gz"))},
+        "model.image_uri is 'docker.io/library/python:3'; it must be an Amazon ECR image URI",
+    ),
+    "model data not an S3 URI": (
+        {"model": ModelOptions(image_uri=model_options().image_uri, model_data=ModelData.from_s3_uri("https://example.com/m.tar.gz"))},
+        "model.model_data is 'https://example.com/m.tar.gz'; it must be an s3://bucket/key URI",
+    ),
+    "model asset missing": (
+        {"model": ModelOptions(image_uri=model_options().image_uri, model_data=ModelData.from_asset("/nonexistent/model.tar.gz"))},
+        "model.model_data is '/nonexistent/model.tar.gz'; a local model must be an existing file",
+    ),
+}
+
+
+@pytest.mark.parametrize("props, message", CASES.values(), ids=CASES.keys())
+def test_invalid_prop_is_rejected_with_a_clear_message(props, message):
+    with pytest.raises(InvalidPropsError, match=re.escape(message)) as error:
+        endpoint_stack(**props)
+    assert "AsyncInferenceEndpoint 'TestStack/Endpoint'" in str(error.value)
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(InvalidPropsError) as error:
+        endpoint_stack(instance_type="p3.2xlarge", max_concurrent_invocations_per_instance=0,
+                       scaling=ScalingOptions(max_capacity=0))
+    assert len(error.value.problems) == 3
+
+
+@pytest.mark.parametrize("props", [
+    {"max_concurrent_invocations_per_instance": 1},
+    {"max_concurrent_invocations_per_instance": 1000},
+    {"endpoint_name": "a" * 63},
+    {"endpoint_name": "a--b"},
+    {"scaling": ScalingOptions(min_capacity=2, max_capacity=2, target_backlog_per_instance=0.1)},
+    {"storage": StorageOptions(object_expiration_days=1, result_retention_days=1)},
+], ids=["concurrency 1", "concurrency 1000", "63-char name", "inner hyphens", "min equals max", "one day"])
+def test_limits_themselves_are_accepted(props):
+    _, endpoint = endpoint_stack(**props)
+    assert endpoint.endpoint_config is not None
