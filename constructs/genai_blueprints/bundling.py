@@ -66,7 +66,7 @@ class LocalPipBundling:
         self._python_version = python_version_of(runtime)
         self._architecture = architecture
 
-    def try_bundle(self, output_dir: str, **_options: object) -> bool:
+    def try_bundle(self, output_dir: str, options: cdk.BundlingOptions) -> bool:  # noqa: ARG002 (jsii passes it)
         target = Path(output_dir)
         shutil.copytree(
             self._source_dir,

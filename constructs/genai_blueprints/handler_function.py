@@ -12,7 +12,7 @@ from constructs import Construct
 
 from genai_blueprints._handler_code import handler_source_dir
 from genai_blueprints.acknowledgements import acknowledge
-from genai_blueprints.bundling import handler_code
+from genai_blueprints.bundling import ASSET_EXCLUDES, handler_code
 from genai_blueprints.validation import PropsValidator
 
 METRICS_NAMESPACE = "GenAIBlueprints"
@@ -25,6 +25,9 @@ class PythonHandlerFunction(Construct):
     tracing, Powertools configuration, explicit memory and timeout, and its own log group with a
     retention period. Dependencies from the folder's requirements.txt are bundled without Docker.
 
+    Every function carries the shared layer (lambda/shared_layer/python): modules more than one
+    handler imports, kept once and hashed into the layer's own asset.
+
     Its role has no managed policy: it may write to its own log group and send traces, and gets
     everything else through grants.
 
@@ -32,6 +35,7 @@ class PythonHandlerFunction(Construct):
         function: the Lambda function.
         role: the function's execution role.
         log_group: the function's log group.
+        shared_layer: the layer of shared handler modules.
     """
 
     RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -72,6 +76,14 @@ class PythonHandlerFunction(Construct):
         self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention)
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
         self.log_group.grant_write(self.role)
+        self.shared_layer = lambda_.LayerVersion(
+            self,
+            "SharedLayer",
+            code=lambda_.Code.from_asset(str(handler_source_dir("shared_layer")), exclude=ASSET_EXCLUDES),
+            compatible_runtimes=[self.RUNTIME],
+            compatible_architectures=[self.ARCHITECTURE],
+            description="Modules shared by genai-blueprints handlers",
+        )
         self.function = lambda_.Function(
             self,
             "Function",
@@ -85,6 +97,7 @@ class PythonHandlerFunction(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             log_group=self.log_group,
             role=self.role,
+            layers=[self.shared_layer],
             environment={
                 "POWERTOOLS_SERVICE_NAME": service_name,
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,

@@ -21,5 +21,6 @@ def model_options(**overrides: Any) -> ModelOptions:
 def endpoint_stack(**props: Any) -> tuple[cdk.Stack, AsyncInferenceEndpoint]:
     """A stack with one endpoint; props override the minimal valid ones."""
     stack = cdk.Stack(make_app(), "TestStack", env=ENV)
-    props = {"model": model_options(), "instance_type": "ml.g5.xlarge", **props}
+    # ml.m5 uses EBS volumes, so the endpoint config carries the volume key (see test_instance_store_*).
+    props = {"model": model_options(), "instance_type": "ml.m5.xlarge", **props}
     return stack, AsyncInferenceEndpoint(stack, "Endpoint", **props)

@@ -141,6 +141,18 @@ def test_endpoint_config_encrypts_volume_and_output_and_notifies_both_topics(tem
     })
 
 
+def test_instance_store_types_get_no_volume_key_but_keep_the_output_key():
+    # SageMaker rejects a volume KmsKeyId for instance-store types; their NVMe volumes are
+    # hardware-encrypted. The async output in S3 is still encrypted with the customer key.
+    stack, _ = endpoint_stack(instance_type="ml.g5.2xlarge")
+    template = synthesize_stack(stack)
+    key_arn = {"Fn::GetAtt": [logical_id(template, "AWS::KMS::Key", "/Key/"), "Arn"]}
+    template.has_resource_properties("AWS::SageMaker::EndpointConfig", {
+        "KmsKeyId": Match.absent(),
+        "AsyncInferenceConfig": {"OutputConfig": Match.object_like({"KmsKeyId": key_arn})},
+    })
+
+
 def test_model_and_endpoint_config_have_no_fixed_names(template):
     template.has_resource_properties("AWS::SageMaker::Model", {"ModelName": Match.absent(), "EnableNetworkIsolation": True})
     template.has_resource_properties("AWS::SageMaker::EndpointConfig", {"EndpointConfigName": Match.absent()})
@@ -403,7 +415,7 @@ def test_passed_in_key_and_alarm_topic_are_used_instead_of_new_ones():
     stack = cdk.Stack(make_app(), "TestStack", env=ENV)
     key = kms.Key(stack, "TeamKey", enable_key_rotation=True)
     topic = sns.Topic(stack, "TeamAlarms", master_key=key)
-    AsyncInferenceEndpoint(stack, "Endpoint", model=model_options(), instance_type="ml.g5.xlarge",
+    AsyncInferenceEndpoint(stack, "Endpoint", model=model_options(), instance_type="ml.m5.xlarge",
                            encryption_key=key, monitoring=MonitoringOptions(alarm_topic=topic))
     template = synthesize_stack(stack)
     template.resource_count_is("AWS::KMS::Key", 1)
@@ -418,7 +430,7 @@ def test_vpc_model_gets_subnets_security_group_and_eni_permissions():
     stack = cdk.Stack(make_app(), "TestStack", env=ENV)
     vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0,
                   subnet_configuration=[ec2.SubnetConfiguration(name="isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])
-    AsyncInferenceEndpoint(stack, "Endpoint", model=model_options(vpc=vpc, network_isolation=False), instance_type="ml.g5.xlarge")
+    AsyncInferenceEndpoint(stack, "Endpoint", model=model_options(vpc=vpc, network_isolation=False), instance_type="ml.m5.xlarge")
     template = synthesize_stack(stack)
     model = next(iter(template.find_resources("AWS::SageMaker::Model").values()))["Properties"]
     assert model["EnableNetworkIsolation"] is False

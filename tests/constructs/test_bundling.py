@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 from aws_cdk import aws_lambda as lambda_
 
+import aws_cdk as cdk
+
 from genai_blueprints.bundling import LocalPipBundling, pip_install_command, python_version_of
+
+BUNDLING_OPTIONS = cdk.BundlingOptions(image=lambda_.Runtime.PYTHON_3_14.bundling_image)
 
 
 def test_python_version_comes_from_the_runtime():
@@ -41,7 +45,7 @@ def test_local_bundling_copies_sources_without_caches_and_skips_pip_without_requ
     output.mkdir()
 
     bundled = LocalPipBundling(source, runtime=lambda_.Runtime.PYTHON_3_14, architecture=lambda_.Architecture.ARM_64)
-    assert bundled.try_bundle(str(output)) is True
+    assert bundled.try_bundle(str(output), BUNDLING_OPTIONS) is True
     assert sorted(p.name for p in output.iterdir()) == ["handler.py"]
 
 
@@ -55,7 +59,7 @@ def test_local_bundling_runs_pip_for_requirements(tmp_path, monkeypatch):
     output = tmp_path / "out"
     output.mkdir()
 
-    LocalPipBundling(source, runtime=lambda_.Runtime.PYTHON_3_14, architecture=lambda_.Architecture.ARM_64).try_bundle(str(output))
+    LocalPipBundling(source, runtime=lambda_.Runtime.PYTHON_3_14, architecture=lambda_.Architecture.ARM_64).try_bundle(str(output), BUNDLING_OPTIONS)
     ((command, check),) = calls
     assert check is True
     assert command[command.index("--requirement") + 1] == str(source / "requirements.txt")

@@ -30,6 +30,7 @@ from genai_blueprints.async_inference.options import (
 )
 from genai_blueprints.async_inference.result_tracker import ResultTracker
 from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
+from genai_blueprints.sagemaker_instances import has_instance_store
 from genai_blueprints.validation import PropsValidator
 
 INPUT_PREFIX = "input/"
@@ -55,7 +56,8 @@ class AsyncInferenceEndpoint(Construct):
     Attributes:
         bucket: the I/O bucket.
         access_log_bucket: the bucket receiving the I/O bucket's server access logs.
-        encryption_key: encrypts the bucket, topics, queues, table, endpoint volume and output.
+        encryption_key: encrypts the bucket, topics, queues, table, async output and the endpoint's
+            storage volume (instance-store types such as ml.g5 encrypt theirs in hardware).
         success_topic, error_topic: SageMaker's notifications.
         alarm_topic: every alarm of the blueprint notifies it.
         results_table: one item per inference id (see ResultTracker).
@@ -447,7 +449,9 @@ class AsyncInferenceEndpoint(Construct):
         config = sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfig",
-            kms_key_id=self.encryption_key.key_arn,
+            # Instance-store types encrypt their NVMe volumes in hardware, and SageMaker rejects a
+            # volume key for them; every other type gets the customer-managed key.
+            kms_key_id=None if has_instance_store(instance_type) else self.encryption_key.key_arn,
             production_variants=[
                 sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                     variant_name=VARIANT_NAME,

@@ -133,6 +133,8 @@ class FakeTime:
         return self.now
 
     def sleep(self, seconds: float) -> None:
+        # A loop that never reaches its deadline would otherwise hang the suite.
+        assert len(self.sleeps) < 100, "wait_for_result kept polling past its deadline"
         self.sleeps.append(seconds)
         self.now += seconds
         if self.on_sleep:

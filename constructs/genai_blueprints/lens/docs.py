@@ -1,0 +1,72 @@
+"""Generate docs/lens-rules.md from the rule registry (tests fail when the committed file is stale)."""
+
+from __future__ import annotations
+
+from .registry import BEST_PRACTICES, GENAI_LENS, PILLARS, LensRule, all_rules, pillar_of
+
+REGENERATE = "python -m genai_blueprints.lens docs > docs/lens-rules.md"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("*", "\\*").replace("\n", " ")
+
+
+def _table(rules: list[LensRule], with_best_practice: bool) -> list[str]:
+    header = "| Rule id | Pillar |" + (" Best practice |" if with_best_practice else "") + " Level | Resource types | Checks |"
+    lines = [header, "|" + "---|" * header.count(" |")]
+    for rule in sorted(rules, key=lambda r: (PILLARS.index(r.pillar), r.id)):
+        bp = f" {rule.best_practice} |" if with_best_practice else ""
+        types = "<br>".join(f"`{t}`" for t in rule.resource_types)
+        lines.append(
+            f"| `{rule.id}` | {rule.pillar} |{bp} {rule.level.value} | {types} | "
+            f"**{_cell(rule.title)}.** {_cell(rule.explanation)} |"
+        )
+    return lines
+
+
+def render() -> str:
+    rules = all_rules()
+    covered = {rule.best_practice for rule in rules if rule.best_practice}
+    out = [
+        "# Lens rules",
+        "",
+        f"<!-- Generated from genai_blueprints.lens.registry. Do not edit: run `{REGENERATE}`. -->",
+        "",
+        "The lens packs are cdk-nag 3 policy-validation plugins. `add_lens_checks(app)` registers",
+        "AwsSolutions plus every pack below; `cdk synth` then fails on any unacknowledged error or",
+        "warning, and `python -m genai_blueprints.lens summary cdk.out` prints the review table.",
+        "",
+        "- Levels: `error` and `warning` findings are reported to CDK and fail synthesis unless",
+        "  acknowledged; `info` findings appear only in the lens review report.",
+        "- Acknowledge a finding on a construct (it covers everything beneath it) with a specific reason:",
+        "  `Validations.of(construct).acknowledge(cdk.Acknowledgment(id=\"GenAILens::GenAILens-GENSEC01-BP02\", reason=\"...\"))`",
+        "  (the id is `<pack>::<rule id>`). The reason appears in the lens review.",
+        "- Unresolved values (tokens, `Ref`/`Fn::GetAtt` of parameters or imports) never make a rule",
+        "  throw: each rule says below what they mean for it, usually \"not applicable\".",
+        f"- {len(rules)} rules. Regenerate this file with `{REGENERATE}`.",
+        "",
+    ]
+    for lens in dict.fromkeys(rule.lens for rule in rules):
+        lens_rules = [rule for rule in rules if rule.lens == lens]
+        pack = lens_rules[0].pack
+        out += [f"## {lens} (pack `{pack}`, {len(lens_rules)} rules)", ""]
+        if lens != GENAI_LENS:
+            out += [
+                "Rule ids are descriptive: this lens's best-practice ids could not be verified against its",
+                "documents, so none are claimed.",
+                "",
+            ]
+        out += _table(lens_rules, with_best_practice=lens == GENAI_LENS)
+        out.append("")
+    out += [
+        "## Generative AI Lens best practices to review by hand",
+        "",
+        "No rule can check these from a template; the lens review lists them as \"review by hand\".",
+        "",
+        "| Best practice | Pillar | Title |",
+        "|---|---|---|",
+    ]
+    out += [
+        f"| {bp} | {pillar_of(bp)} | {_cell(title)} |" for bp, title in BEST_PRACTICES.items() if bp not in covered
+    ]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,196 @@
+"""Turns each successful Stable Diffusion result into PNG files next to a manifest.
+
+Entry point: png_postprocessor.handler, fed by the SQS queue subscribed (raw delivery) to the
+endpoint's success topic. For a "Completed" notification it reads the model output at
+responseParameters.outputLocation and writes
+
+    <IMAGES_PREFIX><safe id>/0.png, 1.png, ...   (ContentType image/png)
+    <IMAGES_PREFIX><safe id>/manifest.json        (written last: its presence means "complete")
+
+Reruns overwrite the same keys, so a retried or replayed message is harmless. A bad record is
+reported in batchItemFailures: SQS retries it, then moves it to the dead-letter queue.
+
+Environment: IO_BUCKET_NAME (the only bucket read and written), IMAGES_PREFIX (ends with "/"),
+POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, LOG_LEVEL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import partial
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
+from png_conversion import InvalidModelOutput, convert_model_output
+from sagemaker_notification import (
+    COMPLETED,
+    MalformedNotification,
+    Notification,
+    parse_notification,
+)
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+# raise_on_entire_batch_failure=False: even when every record fails, answer with
+# batchItemFailures (SQS retries exactly those, then dead-letters them) instead of an invocation
+# error, so one code path handles every batch.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_S3_URI = re.compile(r"s3://([^/]+)/(.+)")
+
+
+class RejectedNotification(ValueError):
+    """A well-formed notification this function must not process (failed, or another bucket)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bucket: str
+    images_prefix: str
+
+
+def settings_from_env() -> Settings:
+    """Read per invocation (cheap); a bad value fails the whole invocation, loudly."""
+    bucket = os.environ.get("IO_BUCKET_NAME", "")
+    prefix = os.environ.get("IMAGES_PREFIX", "")
+    if not bucket:
+        raise ValueError("IO_BUCKET_NAME is not set")
+    if not prefix.endswith("/") or prefix.startswith("/"):
+        raise ValueError(f"IMAGES_PREFIX must end with '/' and not start with one, got {prefix!r}")
+    return Settings(bucket=bucket, images_prefix=prefix)
+
+
+_s3 = None
+
+
+def s3_client():
+    """Created on first use, so tests can patch AWS (moto) before it exists; reused afterwards."""
+    global _s3
+    if _s3 is None:
+        _s3 = boto3.client("s3")
+    return _s3
+
+
+def safe_id(inference_id: str) -> str:
+    """The inference id when it is a plain key segment, else its sha256 (never raw text)."""
+    if _SAFE_ID.fullmatch(inference_id) and inference_id not in (".", ".."):
+        return inference_id
+    return hashlib.sha256(inference_id.encode("utf-8")).hexdigest()
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    match = _S3_URI.fullmatch(uri)
+    if match is None:
+        raise RejectedNotification("outputLocation is not an s3://bucket/key URI")
+    return match.group(1), match.group(2)
+
+
+def process_success(s3, notification: Notification, *, bucket: str, images_prefix: str) -> dict:
+    """Converts one successful result; returns the manifest it wrote.
+
+    Raises RejectedNotification (not a success, or output outside `bucket`), InvalidModelOutput,
+    or botocore errors (the record is then retried).
+    """
+    if notification.status != COMPLETED:
+        raise RejectedNotification(
+            f"{notification.inference_id!r} has status {notification.status}, only Completed "
+            "results are converted"
+        )
+    if not notification.output_location:
+        raise RejectedNotification(f"{notification.inference_id!r} has no outputLocation")
+    source_bucket, source_key = parse_s3_uri(notification.output_location)
+    if source_bucket != bucket:
+        raise RejectedNotification(
+            f"outputLocation of {notification.inference_id!r} is in bucket {source_bucket!r}, "
+            f"this function only reads {bucket!r}"
+        )
+
+    raw = s3.get_object(Bucket=bucket, Key=source_key)["Body"].read()
+    converted = convert_model_output(raw)
+
+    folder = f"{images_prefix}{safe_id(notification.inference_id)}/"
+    images = []
+    for number, image in enumerate(converted.images):
+        key = f"{folder}{number}.png"
+        s3.put_object(Bucket=bucket, Key=key, Body=image.png_bytes, ContentType="image/png")
+        images.append({"key": key, "width": image.width, "height": image.height})
+    manifest = {
+        "inference_id": notification.inference_id,
+        "source": notification.output_location,
+        "format": converted.format,
+        "images": images,
+    }
+    s3.put_object(
+        Bucket=bucket,
+        Key=f"{folder}manifest.json",
+        Body=json.dumps(manifest, indent=2).encode("utf-8"),
+        ContentType="application/json",
+    )
+    return manifest
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord, settings: Settings) -> None:
+    """One SQS record; raising marks just this record as failed."""
+    try:
+        notification = parse_notification(record.body)
+    except MalformedNotification as error:
+        # The reason names fields, never their content: bodies may carry personal data.
+        logger.warning("Malformed notification", message_id=record.message_id, reason=str(error))
+        metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
+        raise
+    try:
+        manifest = process_success(
+            s3_client(), notification, bucket=settings.bucket, images_prefix=settings.images_prefix
+        )
+    except RejectedNotification as error:
+        logger.warning("Notification rejected", inference_id=notification.inference_id, reason=str(error))
+        metrics.add_metric(name="RejectedNotifications", unit=MetricUnit.Count, value=1)
+        raise
+    except InvalidModelOutput as error:
+        logger.warning("Invalid model output", inference_id=notification.inference_id, reason=str(error))
+        metrics.add_metric(name="InvalidModelOutputs", unit=MetricUnit.Count, value=1)
+        raise
+    except ClientError as error:  # missing object, throttling...: SQS delivers the record again
+        logger.error(
+            "S3 request failed",
+            inference_id=notification.inference_id,
+            error_code=error.response.get("Error", {}).get("Code"),
+        )
+        raise
+    logger.info(
+        "Images written",
+        inference_id=notification.inference_id,
+        format=manifest["format"],
+        images=len(manifest["images"]),
+    )
+    metrics.add_metric(name="OutputsConverted", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="ImagesWritten", unit=MetricUnit.Count, value=len(manifest["images"]))
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    settings = settings_from_env()
+    return process_partial_response(
+        event=event,
+        record_handler=partial(record_handler, settings=settings),
+        processor=processor,
+        context=context,
+    )

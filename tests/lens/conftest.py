@@ -1,0 +1,43 @@
+"""Fixtures for the lens tests: one synthesized fixture app per session."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+CONSTRUCTS = HERE.parents[1] / "constructs"
+# The project is normally installed editable; fall back to the source tree when it is not.
+if str(CONSTRUCTS) not in sys.path:
+    sys.path.append(str(CONSTRUCTS))
+sys.path.insert(0, str(HERE))
+
+
+@pytest.fixture(scope="session")
+def fixture_run():
+    """Every rule's fixture stacks in one app, synthesized once with the lens packs registered.
+
+    Returns (evaluations by (stack, logical id, rule id), the packs, the assembly directory, seconds).
+    """
+    from genai_blueprints.lens import GenAILensChecks, MLLensChecks, SustainabilityLensChecks, read_evaluations
+    import aws_cdk as cdk
+    from lens_cases import build_fixture_app, lens_app
+
+    # Path metadata on, as `cdk synth` does: the packs then find logical ids without jsii calls.
+    # (The acknowledgement tests run without it, covering the other lookup.)
+    app = lens_app(**{"aws:cdk:enable-path-metadata": True})
+    build_fixture_app(app)
+    packs = [GenAILensChecks(app), MLLensChecks(app), SustainabilityLensChecks(app)]
+    cdk.Validations.of(app).add_plugins(*packs)
+    started = time.perf_counter()
+    assembly = app.synth()
+    seconds = time.perf_counter() - started
+    document = read_evaluations(assembly.directory)
+    index = {}
+    for section in document["packs"].values():
+        for evaluation in section["evaluations"]:
+            index.setdefault((evaluation.stack, evaluation.logical_id, evaluation.rule_id), []).append(evaluation)
+    return {"index": index, "packs": packs, "assembly": assembly.directory, "seconds": seconds, "document": document}
