@@ -49,13 +49,20 @@ def test_local_bundling_copies_sources_without_caches_and_skips_pip_without_requ
     assert sorted(p.name for p in output.iterdir()) == ["handler.py"]
 
 
-def test_local_bundling_runs_pip_for_requirements(tmp_path, monkeypatch):
+def test_local_bundling_runs_pip_for_requirements_and_drops_the_runtime_sdk(tmp_path, monkeypatch):
     source = tmp_path / "handler"
     source.mkdir()
     (source / "handler.py").write_text("")
     (source / "requirements.txt").write_text("aws-lambda-powertools==3.37.0\n")
     calls = []
-    monkeypatch.setattr("subprocess.run", lambda command, check: calls.append((command, check)))
+
+    def fake_pip(command, check):
+        calls.append((command, check))
+        target = Path(command[command.index("--target") + 1])
+        for installed in ("aws_lambda_powertools", "botocore", "botocore-1.44.5.dist-info", "boto3", "s3transfer"):
+            (target / installed).mkdir()
+
+    monkeypatch.setattr("subprocess.run", fake_pip)
     output = tmp_path / "out"
     output.mkdir()
 
@@ -64,3 +71,4 @@ def test_local_bundling_runs_pip_for_requirements(tmp_path, monkeypatch):
     assert check is True
     assert command[command.index("--requirement") + 1] == str(source / "requirements.txt")
     assert command[command.index("--target") + 1] == str(output)
+    assert sorted(p.name for p in output.iterdir()) == ["aws_lambda_powertools", "handler.py"]
