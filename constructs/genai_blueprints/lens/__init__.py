@@ -14,20 +14,22 @@ start the jsii runtime.
 
 from __future__ import annotations
 
-from typing import Any
+from genai_blueprints._lazy import lazy_exports
 
 from .recording import EVALUATIONS_FILE, Evaluation, read_evaluations
 from .registry import BEST_PRACTICES, LensRule, Level, all_rules
 
-_LAZY = {
-    "add_lens_checks": "checks",
-    "LENS_PACKS": "checks",
-    "LensPack": "packs",
-    "LensTemplateNotFoundError": "packs",
-    "GenAILensChecks": "packs",
-    "MLLensChecks": "packs",
-    "SustainabilityLensChecks": "packs",
+_PACKS = "genai_blueprints.lens.packs"
+_EXPORTS = {
+    "add_lens_checks": "genai_blueprints.lens.checks",
+    "LENS_PACKS": "genai_blueprints.lens.checks",
+    "LensPack": _PACKS,
+    "LensTemplateNotFoundError": _PACKS,
+    "GenAILensChecks": _PACKS,
+    "MLLensChecks": _PACKS,
+    "SustainabilityLensChecks": _PACKS,
 }
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "BEST_PRACTICES",
@@ -46,11 +48,3 @@ __all__ = [
     "read_evaluations",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        module = importlib.import_module(f".{_LAZY[name]}", __name__)
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
