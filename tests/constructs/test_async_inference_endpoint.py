@@ -353,6 +353,24 @@ def test_grant_invoke_gives_exactly_what_a_caller_needs():
     assert not any(action.startswith("sagemaker:") and action != "sagemaker:InvokeEndpointAsync" for action in granted)
 
 
+@pytest.mark.parametrize("grant_first", [True, False], ids=["grant then hook", "hook then grant"])
+def test_grant_invoke_covers_post_processing_prefixes_in_either_order(grant_first):
+    stack, endpoint = endpoint_stack()
+    caller = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
+    function = lambda_.Function(stack, "Hook", runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler",
+                                code=lambda_.Code.from_inline("def handler(event, context): pass"))
+    steps = [lambda: endpoint.grant_invoke(caller),
+             lambda: endpoint.add_post_processor("Thumbs", function=function, function_timeout=cdk.Duration.seconds(30),
+                                                 write_prefix="thumbnails/")]
+    for step in steps if grant_first else reversed(steps):
+        step()
+    template = synthesize_stack(stack)
+    caller_id = logical_id(template, "AWS::IAM::Role", "/Caller/")
+    (policy,) = template.find_resources("AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": caller_id}]}}).values()
+    reads = json.dumps([s["Resource"] for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Action"] == "s3:GetObject"])
+    assert "/thumbnails/*" in reads
+
+
 def test_post_processor_gets_its_own_queue_on_the_success_topic_and_prefix_scoped_access():
     stack, endpoint = endpoint_stack()
     function = lambda_.Function(stack, "Hook", runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler",

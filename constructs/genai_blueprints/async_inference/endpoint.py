@@ -145,6 +145,7 @@ class AsyncInferenceEndpoint(Construct):
         self.results_table = self.result_tracker.table
         self._build_endpoint_alarms(monitoring)
         self._post_processing_prefixes: list[str] = []
+        self._invoke_grantees: list[iam.IGrantable] = []
 
     # ----------------------------------------------------------------------------------- public API
 
@@ -170,8 +171,10 @@ class AsyncInferenceEndpoint(Construct):
             grantee=grantee, actions=["sagemaker:InvokeEndpointAsync"], resource_arns=[self.endpoint_arn]
         )
         self._grant_objects(grantee, ["s3:PutObject"], [INPUT_PREFIX])
-        self._grant_objects(grantee, ["s3:GetObject"], [OUTPUT_PREFIX, FAILURE_PREFIX])
+        self._grant_objects(grantee, ["s3:GetObject"], [OUTPUT_PREFIX, FAILURE_PREFIX, *self._post_processing_prefixes])
         self.results_table.grant_read_data(grantee)
+        # Post-processors added later extend this grant to their prefixes.
+        self._invoke_grantees.append(grantee)
         return grant
 
     def add_post_processor(
@@ -205,6 +208,8 @@ class AsyncInferenceEndpoint(Construct):
         validator.raise_if_invalid()
         self._post_processing_prefixes.append(write_prefix)
         self._add_expiration(write_prefix)
+        for grantee in self._invoke_grantees:
+            self._grant_objects(grantee, ["s3:GetObject"], [write_prefix])
         self._grant_objects(function, ["s3:GetObject"], [OUTPUT_PREFIX])
         self._grant_objects(function, ["s3:PutObject"], [write_prefix])
         if function.role is not None:
