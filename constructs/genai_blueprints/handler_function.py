@@ -55,6 +55,7 @@ class PythonHandlerFunction(Construct):
         timeout: cdk.Duration = cdk.Duration.seconds(30),
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         log_level: str = "INFO",
+        reserved_concurrency: int | None = None,
     ) -> None:
         """
         Args:
@@ -67,10 +68,13 @@ class PythonHandlerFunction(Construct):
             timeout: Default: 30 seconds.
             log_retention: Default: one month.
             log_level: Powertools log level. Default: INFO.
+            reserved_concurrency: concurrent executions reserved (and capped) for this function.
+                Default: none, the function shares the account's unreserved pool.
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"PythonHandlerFunction '{self.node.path}'")
         validator.check_int_range("memory_size", memory_size, 128, 10240)
+        validator.check_int_range("reserved_concurrency", reserved_concurrency, 0)
         validator.raise_if_invalid()
 
         self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention)
@@ -98,6 +102,7 @@ class PythonHandlerFunction(Construct):
             log_group=self.log_group,
             role=self.role,
             layers=[self.shared_layer],
+            reserved_concurrent_executions=reserved_concurrency,
             environment={
                 "POWERTOOLS_SERVICE_NAME": service_name,
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,

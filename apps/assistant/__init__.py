@@ -1,0 +1,1 @@
+"""Sample app: an order-status assistant on a guarded Bedrock agent."""

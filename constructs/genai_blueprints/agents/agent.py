@@ -1,0 +1,461 @@
+"""GuardedAgent: a Bedrock agent with a guardrail, a customer-managed key, a pinned alias and a bounded front door."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_bedrock as bedrock
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+
+from constructs import Construct
+from genai_blueprints.acknowledgements import acknowledge, nag_text
+from genai_blueprints.agents.action_group import AgentActionGroup
+from genai_blueprints.agents.front_door import AgentFrontDoor
+from genai_blueprints.agents.models import AgentModel
+from genai_blueprints.agents.options import AgentMonitoring, InvocationBounds, OrchestrationPrompt
+from genai_blueprints.agents.schemas import ActionGroupSchema
+from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.guardrails import Guardrail
+from genai_blueprints.validation import PropsValidator
+
+_GROUP_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+AGENT_METRICS_NAMESPACE = "AWS/Bedrock/Agents"
+
+
+class GuardedAgent(Construct):
+    """An Amazon Bedrock agent built for the GenAI lens' agentic practices.
+
+    - GENSEC02-BP01: a guardrail on every turn, pinned to a published version (pass one, or a
+      default `Guardrail` is made).
+    - GENSEC05-BP01: the agent role may invoke only its model, apply only its guardrail and use only
+      its key, and Bedrock may assume it only for this account's agents; each action group function
+      has its own role under a permissions boundary (see `add_action_group`).
+    - GENREL03-BP02 / GENCOST05-BP01: a short idle session TTL, and a front door that enforces a
+      request timeout, step and tool-call limits and a per-session token budget.
+    - GENSEC04-BP01: the agent (and its session table) encrypted with a customer-managed key.
+    - GENOPS02-BP02 / GENOPS03-BP02: alarms on agent errors, throttles and latency, on bound hits and
+      guardrail interventions; X-Ray on every function; traces logged without personal data.
+
+    Callers invoke the front door (`grant_invoke`), never the alias directly. The alias is pinned to
+    the version Bedrock creates from the prepared agent: its description carries a digest of the
+    agent's configuration and the guardrail version, so any change publishes a new version.
+
+    Attributes:
+        agent: the AWS::Bedrock::Agent resource.
+        alias: the AWS::Bedrock::AgentAlias resource.
+        agent_id, agent_arn, alias_id, alias_arn: their identifiers.
+        role: the agent's service role.
+        guardrail: the guardrail applied to every turn.
+        encryption_key: encrypts the agent and the session table.
+        front_door: the bounded invocation front door.
+        alarm_topic: where the alarms notify.
+        action_groups: the action groups added so far.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        instruction: str,
+        model: AgentModel,
+        guardrail: Guardrail | None = None,
+        encryption_key: kms.IKey | None = None,
+        idle_session_ttl: cdk.Duration = cdk.Duration.minutes(10),
+        orchestration_prompt: OrchestrationPrompt | None = None,
+        bounds: InvocationBounds = InvocationBounds(),
+        monitoring: AgentMonitoring = AgentMonitoring(),
+        description: str | None = None,
+    ) -> None:
+        """
+        Args:
+            instruction: what the agent does and how, at least 40 characters (Bedrock's minimum).
+            model: the foundation model or inference profile (`AgentModel`).
+            guardrail: applied to every turn. Default: a new `Guardrail` with its defaults,
+                encrypted with `encryption_key`.
+            encryption_key: encrypts the agent and its session table. Default: a new
+                customer-managed key with rotation.
+            idle_session_ttl: a session ends after this much inactivity, 60-3600 seconds.
+                Default: 10 minutes.
+            orchestration_prompt: an overridden orchestration prompt with a response-length cap.
+                Default: Bedrock's default prompt (responses then capped only by the token budget).
+            bounds: the front door's stopping conditions. Default: `InvocationBounds()`.
+            monitoring: alarm topic and thresholds. Default: `AgentMonitoring()`.
+            description: 1-200 characters. Default: none.
+        """
+        super().__init__(scope, construct_id)
+        self._validate(instruction, model, idle_session_ttl, orchestration_prompt, bounds, monitoring, description)
+        self._model = model
+        self._bounds = bounds
+        self._monitoring = monitoring
+        self._config = {
+            "instruction": instruction,
+            "model": model.identifier,
+            "idle_session_ttl": idle_session_ttl.to_seconds(),
+            "orchestration_prompt": [
+                orchestration_prompt.base_prompt_template,
+                orchestration_prompt.max_response_tokens,
+                orchestration_prompt.temperature,
+            ]
+            if orchestration_prompt
+            else None,
+            "description": description,
+        }
+        self.action_groups: list[AgentActionGroup] = []
+        self.encryption_key: kms.IKey = encryption_key or kms.Key(
+            self, "Key", enable_key_rotation=True, description=f"Encrypts the Bedrock agent {self.node.path}"
+        )
+        self.guardrail = guardrail or Guardrail(self, "Guardrail", encryption_key=self.encryption_key)
+        self.role = self._build_role()
+        self.agent = bedrock.CfnAgent(
+            self,
+            "Resource",
+            agent_name=cdk.Names.unique_resource_name(self, max_length=100),
+            description=description,
+            instruction=instruction,
+            foundation_model=model.identifier,
+            agent_resource_role_arn=self.role.role_arn,
+            customer_encryption_key_arn=self.encryption_key.key_arn,
+            idle_session_ttl_in_seconds=idle_session_ttl.to_seconds(),
+            guardrail_configuration=bedrock.CfnAgent.GuardrailConfigurationProperty(
+                guardrail_identifier=self.guardrail.guardrail_id,
+                guardrail_version=self.guardrail.guardrail_version,
+            ),
+            prompt_override_configuration=orchestration_prompt.to_cfn() if orchestration_prompt else None,
+            action_groups=cdk.Lazy.any(_ActionGroupsProducer(self), omit_empty_array=True),
+            auto_prepare=True,
+        )
+        self.agent.node.add_dependency(self.role)
+        self.agent_id: str = self.agent.attr_agent_id
+        self.agent_arn: str = self.agent.attr_agent_arn
+        self.alias = bedrock.CfnAgentAlias(
+            self,
+            "Alias",
+            agent_id=self.agent_id,
+            agent_alias_name="live",
+            description=cdk.Lazy.string(_AliasDescriptionProducer(self)),
+        )
+        self.alias_id: str = self.alias.attr_agent_alias_id
+        self.alias_arn: str = self.alias.attr_agent_alias_arn
+        self.front_door = AgentFrontDoor(
+            self,
+            "FrontDoor",
+            agent_id=self.agent_id,
+            agent_alias_id=self.alias_id,
+            agent_alias_arn=self.alias_arn,
+            encryption_key=self.encryption_key,
+            bounds=bounds,
+            session_ttl=idle_session_ttl,
+        )
+        self.alarm_topic: sns.ITopic = monitoring.alarm_topic or self._build_alarm_topic()
+        self._build_alarms()
+
+    # --- public API ----------------------------------------------------------------------------
+
+    def add_action_group(
+        self,
+        name: str,
+        *,
+        description: str,
+        schema: ActionGroupSchema,
+        source: str,
+        handler: str,
+        timeout: cdk.Duration = cdk.Duration.seconds(10),
+        reserved_concurrency: int = 5,
+        memory_size: int = 256,
+        environment: Mapping[str, str] | None = None,
+        boundary_statements: Sequence[iam.PolicyStatement] = (),
+    ) -> AgentActionGroup:
+        """Adds a Lambda-backed action group; its schema is validated now.
+
+        Args:
+            name: letters or digits with single `_`/`-` separators, at most 100 characters; unique.
+            description: what the group does, 1-200 characters.
+            schema: `ActionGroupSchema.from_openapi(...)` or `ActionGroupSchema.from_functions(...)`.
+            source: folder under lambda/ with the handler module and requirements.txt.
+            handler: "module.function".
+            timeout: 1-60 seconds, and within the front door's request timeout. Default: 10 seconds.
+            reserved_concurrency: 1-1000. Default: 5.
+            memory_size: MiB. Default: 256.
+            environment: extra environment variables. Default: none.
+            boundary_statements: what the function may ever do beyond logging and tracing (its
+                permissions boundary); grants outside them have no effect. Default: nothing more.
+        """
+        validator = PropsValidator(f"GuardedAgent '{self.node.path}' action group {name!r}")
+        validator.check(
+            bool(_GROUP_NAME.match(name)),
+            "name",
+            name,
+            "it must be letters or digits with single _ or - separators, at most 100 characters",
+        )
+        validator.check(
+            name not in {group.name for group in self.action_groups},
+            "name",
+            name,
+            "an action group of that name exists already",
+        )
+        validator.check(1 <= len(description) <= 200, "description", description, "it must be 1-200 characters")
+        seconds = _whole(timeout.to_seconds())
+        validator.check_int_range("timeout (seconds)", seconds, 1, 60)
+        if isinstance(seconds, int) and seconds >= self._bounds.timeout.to_seconds():
+            validator.add(
+                f"timeout (seconds) is {seconds}; it must be shorter than the front door's request timeout "
+                f"({_whole(self._bounds.timeout.to_seconds())} s)"
+            )
+        validator.check_int_range("reserved_concurrency", reserved_concurrency, 1, 1000)
+        for problem in schema.problems("schema"):
+            validator.add(problem)
+        validator.raise_if_invalid()
+        group = AgentActionGroup(
+            self,
+            f"ActionGroup{name.replace('-', '').replace('_', '')}",
+            name=name,
+            description=description,
+            schema=schema,
+            source=source,
+            handler=handler,
+            agent_arn=self.agent_arn,
+            timeout=timeout,
+            reserved_concurrency=reserved_concurrency,
+            memory_size=memory_size,
+            environment=environment,
+            boundary_statements=boundary_statements,
+        )
+        self.action_groups.append(group)
+        return group
+
+    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Lets `grantee` call the front door (the only supported way to invoke the agent)."""
+        return self.front_door.function.grant_invoke(grantee)
+
+    def metric(
+        self, metric_name: str, *, statistic: str = "Sum", period: cdk.Duration = FIVE_MINUTES
+    ) -> cloudwatch.Metric:
+        """A Bedrock Agents runtime metric of this agent's alias (namespace AWS/Bedrock/Agents)."""
+        return cloudwatch.Metric(
+            namespace=AGENT_METRICS_NAMESPACE,
+            metric_name=metric_name,
+            dimensions_map={"Operation": "InvokeAgent", "AgentAliasArn": self.alias_arn},
+            statistic=statistic,
+            period=period,
+        )
+
+    def metric_invocations(self, **kwargs) -> cloudwatch.Metric:
+        return self.metric("InvocationCount", **kwargs)
+
+    def metric_server_errors(self, **kwargs) -> cloudwatch.Metric:
+        return self.metric("InvocationServerErrors", **kwargs)
+
+    def metric_client_errors(self, **kwargs) -> cloudwatch.Metric:
+        return self.metric("InvocationClientErrors", **kwargs)
+
+    def metric_throttles(self, **kwargs) -> cloudwatch.Metric:
+        return self.metric("InvocationThrottles", **kwargs)
+
+    def metric_latency(self, *, statistic: str = "p90", period: cdk.Duration = FIVE_MINUTES) -> cloudwatch.Metric:
+        """TotalTime, milliseconds."""
+        return self.metric("TotalTime", statistic=statistic, period=period)
+
+    def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
+        """The observability protocol: agent traffic, errors, latency, bounds and guardrail."""
+        front_door = self.front_door
+        return [
+            cloudwatch.GraphWidget(
+                title="Agent invocations, errors and throttles",
+                left=[
+                    self.metric_invocations(),
+                    self.metric_server_errors(),
+                    self.metric_client_errors(),
+                    self.metric_throttles(),
+                ],
+                width=12,
+            ),
+            cloudwatch.GraphWidget(title="Agent latency (TotalTime p90, ms)", left=[self.metric_latency()], width=12),
+            cloudwatch.GraphWidget(
+                title="Front door: bound hits, throttles, guardrail interventions",
+                left=[
+                    front_door.metric_bound_hits(),
+                    front_door.metric_throttles(),
+                    front_door.metric_guardrail_interventions(),
+                ],
+                width=12,
+            ),
+            cloudwatch.GraphWidget(
+                title="Front door: tokens used and errors",
+                left=[front_door.metric_tokens()],
+                right=[front_door.function.metric_errors(period=FIVE_MINUTES, statistic="Sum")],
+                width=12,
+            ),
+        ]
+
+    # --- construction helpers ------------------------------------------------------------------
+
+    def _validate(
+        self, instruction, model, idle_session_ttl, orchestration_prompt, bounds, monitoring, description
+    ) -> None:
+        validator = PropsValidator(f"GuardedAgent '{self.node.path}'")
+        if not cdk.Token.is_unresolved(instruction):
+            validator.check(
+                len(instruction) >= 40,
+                "instruction",
+                instruction,
+                "it must be at least 40 characters (Bedrock's minimum)",
+            )
+        for problem in model.problems("model"):
+            validator.add(problem)
+        validator.check_int_range("idle_session_ttl (seconds)", _whole(idle_session_ttl.to_seconds()), 60, 3600)
+        if orchestration_prompt is not None:
+            orchestration_prompt.validate(validator)
+        bounds.validate(validator)
+        monitoring.validate(validator)
+        if description is not None:
+            validator.check(1 <= len(description) <= 200, "description", description, "it must be 1-200 characters")
+        validator.raise_if_invalid()
+
+    def _build_role(self) -> iam.Role:
+        stack = cdk.Stack.of(self)
+        role = iam.Role(
+            self,
+            "Role",
+            description="Service role of a Bedrock agent: its model, guardrail and key only",
+            assumed_by=iam.ServicePrincipal(
+                "bedrock.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": f"arn:{stack.partition}:bedrock:{stack.region}:{stack.account}:agent/*"
+                    },
+                },
+            ),
+        )
+        model_arns = self._model.invoke_resource_arns(self)
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="InvokeModel",
+                actions=["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                resources=model_arns,
+            )
+        )
+        if self._model.is_profile:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    sid="UseInferenceProfile", actions=["bedrock:GetInferenceProfile"], resources=[model_arns[0]]
+                )
+            )
+            for arn in model_arns[1:]:
+                acknowledge(
+                    role,
+                    f"AwsSolutions-IAM5[Resource::{nag_text(self, arn)}]",
+                    "A cross-Region inference profile routes each request to the model in any Region of its "
+                    "geography; the model ARN is exact, only the Region varies.",
+                )
+        self.guardrail.grant_apply(role)
+        self.encryption_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey")
+        return role
+
+    def _build_alarm_topic(self) -> sns.Topic:
+        topic_key = kms.Key(
+            self, "AlarmTopicKey", enable_key_rotation=True, description="Encrypts the agent alarm topic"
+        )
+        topic_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                resources=["*"],
+            )
+        )
+        return sns.Topic(self, "AlarmTopic", master_key=topic_key, enforce_ssl=True)
+
+    def _build_alarms(self) -> None:
+        monitoring, topic = self._monitoring, self.alarm_topic
+        latency_ms = self._bounds.timeout.to_milliseconds() * monitoring.latency_alarm_fraction
+        self.server_errors_alarm = alarm_at_least(
+            self,
+            "ServerErrorsAlarm",
+            metric=self.metric_server_errors(),
+            threshold=1,
+            topic=topic,
+            description="The Bedrock agent returned server errors.",
+        )
+        self.throttles_alarm = alarm_at_least(
+            self,
+            "ThrottlesAlarm",
+            metric=self.metric_throttles(),
+            threshold=1,
+            topic=topic,
+            description="Bedrock throttled agent invocations: raise the quota or lower the load.",
+        )
+        self.latency_alarm = alarm_at_least(
+            self,
+            "LatencyAlarm",
+            metric=self.metric_latency(),
+            threshold=latency_ms,
+            topic=topic,
+            evaluation_periods=2,
+            description=f"Agent p90 latency is above {monitoring.latency_alarm_fraction:.0%} of the request timeout.",
+        )
+        self.front_door_errors_alarm = alarm_at_least(
+            self,
+            "FrontDoorErrorsAlarm",
+            topic=topic,
+            threshold=1,
+            metric=self.front_door.function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
+            description="The agent front door function failed (not a bound hit: those are answered cleanly).",
+        )
+        self.bound_hits_alarm = alarm_at_least(
+            self,
+            "BoundHitsAlarm",
+            metric=self.front_door.metric_bound_hits(),
+            topic=topic,
+            threshold=monitoring.bound_hits_threshold,
+            description="Many agent requests were stopped by a time, step, tool-call or token bound.",
+        )
+        self.guardrail_alarm = alarm_at_least(
+            self,
+            "GuardrailInterventionsAlarm",
+            metric=self.front_door.metric_guardrail_interventions(),
+            topic=topic,
+            threshold=monitoring.guardrail_interventions_threshold,
+            description="The agent's guardrail intervened unusually often (possible probing or abuse).",
+        )
+
+    def _config_digest(self) -> str:
+        groups = [
+            {"name": group.name, "description": group.description, "schema": group.schema.fingerprint()}
+            for group in self.action_groups
+        ]
+        text = json.dumps({**self._config, "action_groups": groups}, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+@jsii.implements(cdk.IStableAnyProducer)
+class _ActionGroupsProducer:
+    def __init__(self, agent: GuardedAgent) -> None:
+        self._agent = agent
+
+    def produce(self) -> object:
+        return [group.to_cfn() for group in self._agent.action_groups]
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _AliasDescriptionProducer:
+    def __init__(self, agent: GuardedAgent) -> None:
+        self._agent = agent
+
+    def produce(self) -> str:
+        return (
+            f"Pinned to the version made from agent configuration {self._agent._config_digest()} "
+            f"with guardrail version {self._agent.guardrail.guardrail_version}"
+        )

@@ -1,0 +1,56 @@
+"""Amazon Bedrock guardrails: one reusable construct shared by the agent and RAG blueprints.
+
+Public API::
+
+    from genai_blueprints.guardrails import (
+        Guardrail, ContentFilter, ContentFilterType, FilterStrength, DeniedTopic,
+        PiiEntity, PiiEntityType, SensitiveInfoAction, RegexFilter, ContextualGrounding,
+    )
+
+    guardrail = Guardrail(
+        self, "Guardrail",
+        blocked_input_message="Sorry, I can't help with that.",   # Default: a generic refusal
+        blocked_output_message="Sorry, I can't answer that.",     # Default: a generic refusal
+        content_filters=DEFAULT_CONTENT_FILTERS,   # Default: PROMPT_ATTACK (input, HIGH) + the five
+                                                   # harm categories at HIGH on input and output
+        denied_topics=[DeniedTopic(name="Investment advice", definition="...", examples=["..."])],
+        words=["competitor-name"],                 # Default: none
+        profanity_filter=True,                     # Default: True (the managed PROFANITY list)
+        pii_entities=[PiiEntity(PiiEntityType.EMAIL, SensitiveInfoAction.ANONYMIZE)],  # Default: none
+        regexes=[RegexFilter(name="order-id", pattern=r"ORD-\\d{8}", action=SensitiveInfoAction.ANONYMIZE)],
+        contextual_grounding=ContextualGrounding(grounding_threshold=0.75, relevance_threshold=0.75),
+        encryption_key=my_key,                     # Default: a new customer-managed key with rotation
+        description="...",
+    )
+
+Attributes (the interface other blueprints rely on):
+    guardrail_id: str       the guardrail's id (a token).
+    guardrail_arn: str      the guardrail's ARN (a token).
+    guardrail_version: str  a pinned, published version number (never DRAFT). A new version is
+                            published whenever the guardrail's policies change.
+    encryption_key: kms.IKey  the key the guardrail is encrypted with.
+    guardrail: CfnGuardrail, version: CfnGuardrailVersion  the L1 resources.
+    grant_apply(grantee) -> iam.Grant   bedrock:ApplyGuardrail on this guardrail, plus kms:Decrypt on
+                            its key (needed to use a guardrail encrypted with a customer key).
+
+Every prop is validated at construction; problems raise one `InvalidPropsError`.
+"""
+
+from genai_blueprints._lazy import lazy_exports
+
+_OPTIONS = "genai_blueprints.guardrails.options"
+_EXPORTS = {
+    "Guardrail": "genai_blueprints.guardrails.guardrail",
+    "ContentFilter": _OPTIONS,
+    "ContentFilterType": _OPTIONS,
+    "ContextualGrounding": _OPTIONS,
+    "DEFAULT_CONTENT_FILTERS": _OPTIONS,
+    "DeniedTopic": _OPTIONS,
+    "FilterStrength": _OPTIONS,
+    "PiiEntity": _OPTIONS,
+    "PiiEntityType": _OPTIONS,
+    "RegexFilter": _OPTIONS,
+    "SensitiveInfoAction": _OPTIONS,
+}
+__all__ = list(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
