@@ -1,0 +1,77 @@
+"""DocumentQaStack: upload documents, ask questions, get grounded answers with citations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from genai_blueprints.guardrails import (
+    ContextualGrounding,
+    Guardrail,
+    PiiEntity,
+    PiiEntityType,
+    SensitiveInfoAction,
+)
+from genai_blueprints.knowledge_base import (
+    Chunking,
+    DataSourceOptions,
+    EmbeddingOptions,
+    QueryOptions,
+    RagKnowledgeBase,
+)
+
+DOCUMENTS_PREFIX = "documents/"
+
+
+class DocumentQaStack(cdk.Stack):
+    """Documents under `documents/` of the bucket are ingested automatically; the query URL answers.
+
+    Two roles show the grants: `QuestionAskerRole` may only call the query API, `DocumentEditorRole`
+    may only add and delete documents. Both are assumable by principals of this account that IAM
+    allows to.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            description="genai-blueprints sample: document Q&A on a Bedrock knowledge base with a guardrail",
+            **kwargs,
+        )
+        self.guardrail = Guardrail(
+            self,
+            "Guardrail",
+            description="Document Q&A: blocks prompt attacks and harmful content, masks contact details,"
+            " and blocks answers not grounded in the documents.",
+            pii_entities=[
+                PiiEntity(PiiEntityType.EMAIL, SensitiveInfoAction.ANONYMIZE),
+                PiiEntity(PiiEntityType.PHONE, SensitiveInfoAction.ANONYMIZE),
+            ],
+            contextual_grounding=ContextualGrounding(grounding_threshold=0.7, relevance_threshold=0.5),
+        )
+        self.knowledge_base = RagKnowledgeBase(
+            self,
+            "Documents",
+            guardrail=self.guardrail,
+            embedding=EmbeddingOptions(),  # Titan Text Embeddings V2 at 256 dimensions
+            chunking=Chunking.fixed_size(max_tokens=300, overlap_percentage=20),
+            data_source=DataSourceOptions(inclusion_prefixes=[DOCUMENTS_PREFIX]),
+            query=QueryOptions(max_answer_tokens=400, max_question_chars=1000),
+            description="Document Q&A sample knowledge base",
+        )
+        account = iam.AccountPrincipal(self.account)
+        self.asker_role = iam.Role(self, "QuestionAskerRole", assumed_by=account,
+                                   description="May ask the document Q&A knowledge base questions")
+        self.knowledge_base.grant_query(self.asker_role)
+        self.editor_role = iam.Role(self, "DocumentEditorRole", assumed_by=account,
+                                    description="May add and delete documents of the document Q&A knowledge base")
+        self.knowledge_base.grant_ingest(self.editor_role)
+
+        cdk.CfnOutput(self, "QueryUrl", value=self.knowledge_base.query_url.url)
+        cdk.CfnOutput(self, "DocumentsBucketName", value=self.knowledge_base.documents_bucket.bucket_name)
+        cdk.CfnOutput(self, "DocumentsPrefix", value=DOCUMENTS_PREFIX)
+        cdk.CfnOutput(self, "KnowledgeBaseId", value=self.knowledge_base.knowledge_base_id)
+        cdk.CfnOutput(self, "DataSourceId", value=self.knowledge_base.data_source_id)
