@@ -18,6 +18,7 @@ from constructs import Construct
 from apps.pipeline.config import ConnectionSource, PipelineConfig
 from apps.pipeline.stage import SampleAppsStage
 from genai_blueprints.acknowledgements import acknowledge, nag_text
+from genai_blueprints.buckets import access_log_bucket, encrypted_bucket, expire_after
 
 # The README's two commands. `make test` runs the whole suite; `make synth` synthesizes every stack
 # (including this pipeline and its stages) with AwsSolutions and every lens pack, then prints the lens
@@ -32,7 +33,6 @@ INSTALL_COMMANDS = ("python3 --version", "python3 -m pip --version", "python3 -m
 BUILD_IMAGE = codebuild.LinuxBuildImage.AMAZON_LINUX_2023_5
 RUNTIME_VERSIONS = {"python": "3.12", "nodejs": "22"}
 ARTIFACT_RETENTION_DAYS = 30
-ACCESS_LOG_RETENTION_DAYS = 90
 BUILD_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 STAGE_NAMES = ("Test", "Production")
 PACKAGE_JSON = Path(__file__).resolve().parents[2] / "package.json"
@@ -75,7 +75,7 @@ class DeliveryPipelineStack(cdk.Stack):
             description="Encrypts the delivery pipeline's artifacts and build outputs",
             enable_key_rotation=True,
         )
-        self.access_log_bucket = self._build_access_log_bucket()
+        self.access_log_bucket = access_log_bucket(self)
         self.artifact_bucket = self._build_artifact_bucket()
         self.build_log_group = logs.LogGroup(self, "BuildLogs", retention=BUILD_LOG_RETENTION)
         self.synth_step = pipelines.CodeBuildStep(
@@ -139,49 +139,14 @@ class DeliveryPipelineStack(cdk.Stack):
         bucket = s3.Bucket.from_bucket_name(self, "SourceBucket", source.bucket)
         return pipelines.CodePipelineSource.s3(bucket, source.object_key)
 
-    def _build_access_log_bucket(self) -> s3.Bucket:
-        bucket = s3.Bucket(
-            self,
-            "AccessLogBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,  # server access logs cannot be delivered with SSE-KMS
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(ACCESS_LOG_RETENTION_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                )
-            ],
-        )
-        cdk.Validations.of(bucket).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="This is the access log bucket; logging it to itself would loop.",
-            )
-        )
-        return bucket
-
     def _build_artifact_bucket(self) -> s3.Bucket:
-        return s3.Bucket(
+        return encrypted_bucket(
             self,
             "ArtifactBucket",
-            encryption=s3.BucketEncryption.KMS,
             encryption_key=self.encryption_key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            server_access_logs_bucket=self.access_log_bucket,
-            server_access_logs_prefix="artifact-bucket/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(ARTIFACT_RETENTION_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                )
-            ],
+            access_logs=self.access_log_bucket,
+            access_log_prefix="artifact-bucket/",
+            lifecycle_rules=[expire_after(ARTIFACT_RETENTION_DAYS)],
         )
 
     def _acknowledge_generated_permissions(self) -> None:

@@ -23,6 +23,7 @@ from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge, nag_text
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.buckets import access_log_bucket, encrypted_bucket
 from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
 from genai_blueprints.knowledge_base.chunking import Chunking
 from genai_blueprints.knowledge_base.embedding_models import EmbeddingOptions, VectorDataType
@@ -38,7 +39,6 @@ from genai_blueprints.knowledge_base.options import (
 )
 from genai_blueprints.validation import PropsValidator
 
-ACCESS_LOG_RETENTION_DAYS = 90
 QUERY_SERVICE = "knowledge-base-query"
 INGESTION_SERVICE = "knowledge-base-ingestion"
 INGESTION_FUNCTION_TIMEOUT = cdk.Duration.seconds(30)
@@ -136,7 +136,7 @@ class RagKnowledgeBase(Construct):
             description="Encrypts a Bedrock knowledge base's documents, vectors, queues and ingestion data",
         )
         self.alarm_topic = monitoring.alarm_topic or self._build_alarm_topic()
-        self.access_log_bucket = storage.access_log_bucket or self._build_access_log_bucket()
+        self.access_log_bucket = storage.access_log_bucket or access_log_bucket(self)
         self.documents_bucket = self._build_documents_bucket(storage)
         self.vector_bucket: s3vectors.CfnVectorBucket | None = None
         self.vector_index: s3vectors.CfnIndex | None = None
@@ -356,36 +356,13 @@ class RagKnowledgeBase(Construct):
         self.encryption_key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
         return topic
 
-    def _build_access_log_bucket(self) -> s3.Bucket:
-        # Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
-        bucket = s3.Bucket(
-            self, "AccessLogBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            lifecycle_rules=[s3.LifecycleRule(
-                expiration=cdk.Duration.days(ACCESS_LOG_RETENTION_DAYS),
-                noncurrent_version_expiration=cdk.Duration.days(1),
-            )],
-        )
-        acknowledge(bucket, "AwsSolutions-S1",
-                    "This bucket is the access-log destination; logging it into itself would loop.")
-        return bucket
-
     def _build_documents_bucket(self, storage: StorageOptions) -> s3.Bucket:
-        bucket = s3.Bucket(
-            self, "DocumentsBucket",
-            encryption=s3.BucketEncryption.KMS,
+        bucket = encrypted_bucket(
+            self,
+            "DocumentsBucket",
             encryption_key=self.encryption_key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            server_access_logs_bucket=self.access_log_bucket,
-            server_access_logs_prefix="documents-bucket/",
+            access_logs=self.access_log_bucket,
+            access_log_prefix="documents-bucket/",
             lifecycle_rules=[s3.LifecycleRule(
                 noncurrent_version_expiration=cdk.Duration.days(storage.noncurrent_version_expiration_days),
                 abort_incomplete_multipart_upload_after=cdk.Duration.days(1),
