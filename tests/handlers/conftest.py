@@ -4,54 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda"
-# shared_layer/python is what the Lambda layer puts on the handlers' path at /opt/python.
-for _folder in ("result_tracker", "png_postprocessor", "shared_layer/python"):
-    if str(LAMBDA_DIR / _folder) not in sys.path:
-        sys.path.insert(0, str(LAMBDA_DIR / _folder))
+from lambda_harness import REGION, FakeLambdaContext, fake_aws_environment, use_handlers
 
-# Powertools reads these when the handler modules are imported (at collection time, before any
-# fixture runs), so they are defaults here rather than monkeypatched.
-os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "handler-tests")
-os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "GenAIBlueprintsTests")
-os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+use_handlers("result_tracker", "png_postprocessor")
 
-REGION = "us-east-1"
+
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:123456789012:results"
 
 
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch):
     """Fake credentials and region, so nothing can reach a real account."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-
-
-class FakeLambdaContext:
-    """The attributes Powertools reads from the real LambdaContext."""
-
-    function_name = "handler-under-test"
-    function_version = "$LATEST"
-    memory_limit_in_mb = 1024
-    invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:handler-under-test"
-    aws_request_id = "11111111-2222-3333-4444-555555555555"
-    log_group_name = "/aws/lambda/handler-under-test"
-    log_stream_name = "2026/01/01/[$LATEST]abcdef"
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 60_000
+    fake_aws_environment(monkeypatch)
 
 
 @pytest.fixture

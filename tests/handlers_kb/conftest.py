@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 
-LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda"
-for _folder in ("kb_ingestion", "kb_query", "shared_layer/python"):
-    if str(LAMBDA_DIR / _folder) not in sys.path:
-        sys.path.insert(0, str(LAMBDA_DIR / _folder))
+from lambda_harness import REGION, fake_aws_environment, use_handlers
 
-# Powertools reads these at import time (collection), so they are defaults, not monkeypatches.
-os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "handler-tests")
-os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "GenAIBlueprintsTests")
-os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
-
-REGION = "us-east-1"
+use_handlers("kb_ingestion", "kb_query")
 
 
 @pytest.fixture(autouse=True)
 def fake_aws_credentials(monkeypatch):
     """Fake credentials and region, so nothing can reach a real account."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    fake_aws_environment(monkeypatch)
 
 
 @pytest.fixture
