@@ -12,6 +12,7 @@ from genai_blueprints.agents import (
     ActionGroupSchema,
     AgentFunction,
     AgentModel,
+    AgentMonitoring,
     FunctionParameter,
     GuardedAgent,
     InvocationBounds,
@@ -25,6 +26,7 @@ from genai_blueprints.guardrails import (
     RegexFilter,
     SensitiveInfoAction,
 )
+from genai_blueprints.platform import CostAllocationTags, CostBudget, ModelPrice, Observability
 
 from constructs import Construct
 
@@ -34,6 +36,12 @@ INSTRUCTION = (
     "Answer briefly and politely. Do not discuss anything else, never invent an order status, and never "
     "ask for payment details."
 )
+
+MODEL_ID = "us.amazon.nova-lite-v1:0"
+# FinOps defaults of the sample: on-demand Nova Lite prices (us-east-1, USD per 1,000 tokens) and a
+# monthly budget far above what a demo spends.
+MONTHLY_BUDGET_USD = 100.0
+COST_TAGS = CostAllocationTags(application="order-status-assistant", environment="sample")
 
 GET_ORDER_STATUS = AgentFunction(
     name="get_order_status",
@@ -91,11 +99,12 @@ class AssistantStack(cdk.Stack):
             ],
             description="Order-status assistant: prompt attacks, harmful content, payment talk and PII",
         )
+        self.observability = Observability(self, "Observability", model_prices=[ModelPrice(MODEL_ID, input_per_1k_tokens=0.00006, output_per_1k_tokens=0.00024)])
         self.agent = GuardedAgent(
             self,
             "Assistant",
             instruction=INSTRUCTION,
-            model=AgentModel.inference_profile("us.amazon.nova-lite-v1:0"),
+            model=AgentModel.inference_profile(MODEL_ID),
             guardrail=self.guardrail,
             encryption_key=key,
             idle_session_ttl=cdk.Duration.minutes(10),
@@ -103,6 +112,7 @@ class AssistantStack(cdk.Stack):
                 timeout=cdk.Duration.seconds(45), max_steps=6, max_tool_calls=3, max_session_tokens=40_000
             ),
             description="Answers order-status questions",
+            monitoring=AgentMonitoring(alarm_topic=self.observability.alarm_topic),
         )
         self.order_status = self.agent.add_action_group(
             "order-status",
@@ -120,4 +130,11 @@ class AssistantStack(cdk.Stack):
         )
         self.orders.grant(self.order_status.role, "dynamodb:GetItem")
         key.grant_decrypt(self.order_status.role)
+        self.observability.add_source(self.agent, title="Order-status agent")
+        self.observability.add_bedrock_model(MODEL_ID)
+        COST_TAGS.apply(self)
+        self.budget = CostBudget(
+            self, "Budget", tags=COST_TAGS, monthly_limit_usd=MONTHLY_BUDGET_USD, topic=self.observability.alarm_topic
+        )
+        cdk.CfnOutput(self, "DashboardName", value=self.observability.dashboard.dashboard_name)
         cdk.CfnOutput(self, "FrontDoorFunctionName", value=self.agent.front_door.function.function_name)

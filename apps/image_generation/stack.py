@@ -12,10 +12,17 @@ from genai_blueprints.async_inference import (
     AsyncInferenceEndpoint,
     ModelData,
     ModelOptions,
+    MonitoringOptions,
     PngPostProcessor,
     ScalingOptions,
     StorageOptions,
 )
+from genai_blueprints.platform import CostAllocationTags, CostBudget, FeedbackCapture, Observability
+
+# FinOps defaults of the sample: a g5.2xlarge running all month costs about 1,100 USD; scaled to
+# zero when idle the sample should stay far below this.
+MONTHLY_BUDGET_USD = 300.0
+COST_TAGS = CostAllocationTags(application="image-generation", environment="sample")
 
 
 class ImageGenerationStack(cdk.Stack):
@@ -26,6 +33,7 @@ class ImageGenerationStack(cdk.Stack):
             description="genai-blueprints sample: asynchronous text-to-image inference that scales to zero",
             **kwargs,
         )
+        self.observability = Observability(self, "Observability")
         self.endpoint = AsyncInferenceEndpoint(
             self,
             "ImageModel",
@@ -45,9 +53,22 @@ class ImageGenerationStack(cdk.Stack):
                 object_expiration_days=config.object_expiration_days,
                 result_retention_days=config.result_retention_days,
             ),
+            monitoring=MonitoringOptions(alarm_topic=self.observability.alarm_topic),
         )
         self.png = PngPostProcessor(self, "Png", endpoint=self.endpoint, images_prefix=config.images_prefix)
+        self.observability.add_source(self.endpoint, title="Image model (asynchronous endpoint)")
+        # Users rate generated images by inference id; evaluation reads the ratings.
+        self.feedback = FeedbackCapture(
+            self, "Feedback", alarm_topic=self.observability.alarm_topic, encryption_key=self.endpoint.encryption_key
+        )
+        self.observability.add_source(self.feedback, title="User feedback on generated images")
+        COST_TAGS.apply(self)
+        self.budget = CostBudget(
+            self, "Budget", tags=COST_TAGS, monthly_limit_usd=MONTHLY_BUDGET_USD, topic=self.observability.alarm_topic
+        )
 
         cdk.CfnOutput(self, "EndpointName", value=self.endpoint.endpoint_name)
         cdk.CfnOutput(self, "BucketName", value=self.endpoint.bucket.bucket_name)
         cdk.CfnOutput(self, "ResultsTableName", value=self.endpoint.results_table.table_name)
+        cdk.CfnOutput(self, "DashboardName", value=self.observability.dashboard.dashboard_name)
+        cdk.CfnOutput(self, "FeedbackUrl", value=self.feedback.url)

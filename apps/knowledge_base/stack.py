@@ -19,11 +19,18 @@ from genai_blueprints.knowledge_base import (
     Chunking,
     DataSourceOptions,
     EmbeddingOptions,
+    MonitoringOptions,
     QueryOptions,
     RagKnowledgeBase,
 )
+from genai_blueprints.platform import CostAllocationTags, CostBudget, ModelPrice, Observability
 
 DOCUMENTS_PREFIX = "documents/"
+GENERATION_MODEL_ID = QueryOptions().generation_model_id
+# FinOps defaults of the sample: on-demand Nova Lite prices (us-east-1, USD per 1,000 tokens) and a
+# monthly budget far above what a demo spends.
+MONTHLY_BUDGET_USD = 100.0
+COST_TAGS = CostAllocationTags(application="document-qa", environment="sample")
 
 
 class DocumentQaStack(cdk.Stack):
@@ -52,6 +59,7 @@ class DocumentQaStack(cdk.Stack):
             ],
             contextual_grounding=ContextualGrounding(grounding_threshold=0.7, relevance_threshold=0.5),
         )
+        self.observability = Observability(self, "Observability", model_prices=[ModelPrice(GENERATION_MODEL_ID, input_per_1k_tokens=0.00006, output_per_1k_tokens=0.00024)])
         self.knowledge_base = RagKnowledgeBase(
             self,
             "Documents",
@@ -61,6 +69,7 @@ class DocumentQaStack(cdk.Stack):
             data_source=DataSourceOptions(inclusion_prefixes=[DOCUMENTS_PREFIX]),
             query=QueryOptions(max_answer_tokens=400, max_question_chars=1000),
             description="Document Q&A sample knowledge base",
+            monitoring=MonitoringOptions(alarm_topic=self.observability.alarm_topic),
         )
         account = iam.AccountPrincipal(self.account)
         self.asker_role = iam.Role(self, "QuestionAskerRole", assumed_by=account,
@@ -70,6 +79,13 @@ class DocumentQaStack(cdk.Stack):
                                     description="May add and delete documents of the document Q&A knowledge base")
         self.knowledge_base.grant_ingest(self.editor_role)
 
+        self.observability.add_source(self.knowledge_base, title="Document Q&A knowledge base")
+        self.observability.add_bedrock_model(GENERATION_MODEL_ID)
+        COST_TAGS.apply(self)
+        self.budget = CostBudget(
+            self, "Budget", tags=COST_TAGS, monthly_limit_usd=MONTHLY_BUDGET_USD, topic=self.observability.alarm_topic
+        )
+        cdk.CfnOutput(self, "DashboardName", value=self.observability.dashboard.dashboard_name)
         cdk.CfnOutput(self, "QueryUrl", value=self.knowledge_base.query_url.url)
         cdk.CfnOutput(self, "DocumentsBucketName", value=self.knowledge_base.documents_bucket.bucket_name)
         cdk.CfnOutput(self, "DocumentsPrefix", value=DOCUMENTS_PREFIX)

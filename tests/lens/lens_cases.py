@@ -137,6 +137,19 @@ def alarm(stack, endpoint_id="Subject", metric="InvocationFailures", actions=Non
     return res(stack, "AWS::CloudWatch::Alarm", props, id_)
 
 
+def dashboard(stack, dimension_value, id_="Dashboard") -> cdk.CfnResource:
+    """A dashboard with one SageMaker widget whose EndpointName dimension is ``dimension_value``."""
+    body = {"Fn::Join": ["", ['{"widgets":[{"type":"metric","properties":{"metrics":[["AWS/SageMaker","Invocations","EndpointName","',
+                              dimension_value, '"]]}}]}']]}
+    return res(stack, "AWS::CloudWatch::Dashboard", {"DashboardBody": body}, id_)
+
+
+def budget(stack, tag_filters, id_="Budget") -> cdk.CfnResource:
+    data = {"BudgetType": "COST", "TimeUnit": "MONTHLY", "BudgetLimit": {"Amount": 10, "Unit": "USD"},
+            "CostFilters": {"TagKeyValue": tag_filters}}
+    return res(stack, "AWS::Budgets::Budget", {"Budget": data}, id_)
+
+
 def queue(stack, id_="Queue", dlq=True) -> cdk.CfnResource:
     props = {"RedrivePolicy": {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:111122223333:dlq", "maxReceiveCount": 3}} if dlq else {}
     return res(stack, "AWS::SQS::Queue", props, id_)

@@ -19,6 +19,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge, acknowledge_prefix_scoped_objects, nag_text
+from genai_blueprints.buckets import access_log_bucket, encrypted_bucket
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints.async_inference.options import (
     EcrImage,
@@ -37,7 +38,6 @@ INPUT_PREFIX = "input/"
 OUTPUT_PREFIX = "output/"
 FAILURE_PREFIX = "failure/"
 VARIANT_NAME = "AllTraffic"
-ACCESS_LOG_RETENTION_DAYS = 90
 
 _ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
@@ -117,7 +117,7 @@ class AsyncInferenceEndpoint(Construct):
             description=f"Encrypts the asynchronous inference endpoint {self.endpoint_name} and its data",
         )
         self.alarm_topic = monitoring.alarm_topic or self._build_alarm_topic()
-        self.access_log_bucket = storage.access_log_bucket or self._build_access_log_bucket()
+        self.access_log_bucket = storage.access_log_bucket or access_log_bucket(self)
         self.bucket = self._build_io_bucket()
         self.success_topic = self._build_topic("SuccessTopic")
         self.error_topic = self._build_topic("ErrorTopic")
@@ -145,6 +145,7 @@ class AsyncInferenceEndpoint(Construct):
         self.results_table = self.result_tracker.table
         self._build_endpoint_alarms(monitoring)
         self._post_processing_prefixes: list[str] = []
+        self._post_processors: list[tuple[str, lambda_.IFunction, TopicQueueConsumer]] = []
         self._invoke_grantees: list[iam.IGrantable] = []
 
     # ----------------------------------------------------------------------------------- public API
@@ -217,7 +218,7 @@ class AsyncInferenceEndpoint(Construct):
                 function.role, self.bucket, [OUTPUT_PREFIX, write_prefix],
                 f"the post-processor reads results and writes only under {write_prefix}.",
             )
-        return TopicQueueConsumer(
+        consumer = TopicQueueConsumer(
             self,
             construct_id,
             topics=[self.success_topic],
@@ -228,6 +229,8 @@ class AsyncInferenceEndpoint(Construct):
             purpose=f"post-processing into {write_prefix}",
             batch_size=1,
         )
+        self._post_processors.append((construct_id, function, consumer))
+        return consumer
 
     def metric(self, metric_name: str, *, statistic: str = "Average", period: cdk.Duration = FIVE_MINUTES,
                per_variant: bool = False) -> cloudwatch.Metric:
@@ -242,6 +245,56 @@ class AsyncInferenceEndpoint(Construct):
             statistic=statistic,
             period=period,
         )
+
+    def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
+        """The Observability protocol: backlog, oldest request, failures, instances, and the health
+        of the result tracker and every post-processor (Lambda errors, queue age, dead letters)."""
+
+        def graph(title: str, left: list[cloudwatch.IMetric], **kwargs) -> cloudwatch.GraphWidget:
+            return cloudwatch.GraphWidget(title=title, left=left, width=8, height=6, **kwargs)
+
+        widgets: list[cloudwatch.IWidget] = [
+            graph("Backlog", [self.metric("ApproximateBacklogSize"), self.metric("ApproximateBacklogSizePerInstance")]),
+            graph("Age of oldest request (s)", [self.metric("ApproximateAgeOfOldestRequest", statistic="Maximum")]),
+            graph(
+                "Failures",
+                [
+                    self.metric(name, statistic="Sum", per_variant=True)
+                    for name in ("InvocationFailures", "NotificationFailures", "RequestDownloadFailures",
+                                 "ResponseUploadFailures", "ExpiredRequests")
+                ],
+            ),
+            graph(
+                "Instances",
+                [
+                    # SageMaker reports CPUUtilization once a minute per instance, so the sample
+                    # count per minute is the number of running instances.
+                    cloudwatch.Metric(
+                        namespace="/aws/sagemaker/Endpoints",
+                        metric_name="CPUUtilization",
+                        dimensions_map={"EndpointName": self.endpoint.attr_endpoint_name, "VariantName": VARIANT_NAME},
+                        statistic="SampleCount",
+                        period=cdk.Duration.minutes(1),
+                        label="Running instances",
+                    ),
+                    self.metric("HasBacklogWithoutCapacity", period=cdk.Duration.minutes(1)),
+                ],
+            ),
+        ]
+        consumers = [("Result tracker", self.result_tracker.handler.function, self.result_tracker.consumer)]
+        consumers += [(f"Post-processor {name}", function, consumer) for name, function, consumer in self._post_processors]
+        for title, function, consumer in consumers:
+            widgets.append(graph(
+                f"{title}: function",
+                [function.metric_invocations(statistic="Sum", period=FIVE_MINUTES),
+                 function.metric_errors(statistic="Sum", period=FIVE_MINUTES)],
+            ))
+            widgets.append(graph(
+                f"{title}: queues",
+                [consumer.queue.metric_approximate_age_of_oldest_message(period=FIVE_MINUTES)],
+                right=[consumer.dead_letter_queue.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES)],
+            ))
+        return widgets
 
     # ------------------------------------------------------------------------------- construction
 
@@ -279,49 +332,17 @@ class AsyncInferenceEndpoint(Construct):
         )
         return topic
 
-    def _build_access_log_bucket(self) -> s3.Bucket:
-        # Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
-        bucket = s3.Bucket(
-            self,
-            "AccessLogBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(ACCESS_LOG_RETENTION_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                )
-            ],
-        )
-        cdk.Validations.of(bucket).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions::AwsSolutions-S1",
-                reason="This bucket is the access-log destination; logging it into itself would loop.",
-            )
-        )
-        return bucket
-
     def _build_io_bucket(self) -> s3.Bucket:
-        bucket = s3.Bucket(
+        self.bucket = encrypted_bucket(
             self,
             "IoBucket",
-            encryption=s3.BucketEncryption.KMS,
             encryption_key=self.encryption_key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            server_access_logs_bucket=self.access_log_bucket,
-            server_access_logs_prefix="io-bucket/",
+            access_logs=self.access_log_bucket,
+            access_log_prefix="io-bucket/",
         )
-        self.bucket = bucket
         for prefix in (INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX):
             self._add_expiration(prefix)
-        return bucket
+        return self.bucket
 
     def _add_expiration(self, prefix: str) -> None:
         days = cdk.Duration.days(self._storage.object_expiration_days)

@@ -6,7 +6,8 @@
 After ``cdk synth``: ``python -m genai_blueprints.lens summary cdk.out`` prints the per-stack,
 per-pillar table; ``report cdk.out --output DIR`` writes Markdown, JSON and HTML;
 ``docs`` prints docs/lens-rules.md. Acknowledge a finding with
-``Validations.of(construct).acknowledge(cdk.Acknowledgment(id="GenAILens::<rule id>", reason=...))``.
+``Validations.of(construct).acknowledge(cdk.Acknowledgment(id="<rule id>", reason=...))`` (the bare
+rule id, e.g. ``GenAILens-GENSEC01-BP02``: cdk-nag 3.0 ignores a ``GenAILens::`` prefix).
 
 The pack classes and ``add_lens_checks`` are imported lazily, so the CLI and the registry do not
 start the jsii runtime.

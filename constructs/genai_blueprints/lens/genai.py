@@ -527,6 +527,39 @@ def check_monitored_by_alarm(resource: Resource, template: StackTemplate) -> Out
     return non_compliant("no CloudWatch alarm on this resource's metrics")
 
 
+def _monitoring_targets(resource: Resource, template: StackTemplate) -> tuple[set[str], str | None]:
+    """Logical ids that stand for the resource in metric dimensions (the agent's aliases too), and
+    its literal name when it has one."""
+    targets = {resource.logical_id}
+    if resource.type == "AWS::Bedrock::Agent":
+        targets |= {
+            alias.logical_id
+            for alias in template.resources("AWS::Bedrock::AgentAlias")
+            if references(alias.prop("AgentId"), resource.logical_id)
+        }
+    literal = resource.prop("EndpointName") or resource.prop("AgentName") or resource.prop("Name")
+    return targets, literal if isinstance(literal, str) else None
+
+
+def check_on_dashboard(resource: Resource, template: StackTemplate) -> Outcome:
+    """A CloudWatch dashboard in the stack shows this endpoint/agent/KB.
+
+    A dashboard counts when its body references the resource (Ref/GetAtt, or for agents an alias of
+    the agent) or contains its literal name. Not applicable when no dashboard matches but some
+    dashboard body holds an unresolved value (parameter, import) that may name the resource.
+    """
+    targets, literal = _monitoring_targets(resource, template)
+    opaque = False
+    for dashboard in template.resources("AWS::CloudWatch::Dashboard"):
+        body = dashboard.prop("DashboardBody")
+        if referenced_ids(body) & targets or (literal and literal in json.dumps(body)):
+            return compliant(f"dashboard {dashboard.logical_id}")
+        opaque = opaque or _has_opaque_value(body, template)
+    if opaque:
+        return not_applicable("a dashboard body is unresolved and may show this resource")
+    return non_compliant("no CloudWatch dashboard shows this resource's metrics")
+
+
 def _has_opaque_value(value: Any, template: StackTemplate) -> bool:
     """True when ``value`` holds an imported value or a reference to something outside the template
     (a parameter); pseudo parameters such as ``AWS::Region`` do not count."""
@@ -611,6 +644,67 @@ def check_response_length_capped(resource: Resource, template: StackTemplate) ->
         if get(c, "InferenceConfiguration", "MaximumLength") is None
     ]
     return non_compliant("prompt configurations without MaximumLength: " + ", ".join(uncapped)) if uncapped else compliant()
+
+
+def _tags_of(resource: Resource) -> dict[str, Any] | Any:
+    """Tags as a key -> value dict (list-of-Key/Value and map forms); UNRESOLVED for a token."""
+    tags = resource.prop("Tags")
+    if tags is None:
+        return {}
+    if is_unresolved(tags):
+        return UNRESOLVED
+    if isinstance(tags, dict):
+        return tags
+    found = {}
+    for tag in as_list(tags):
+        if not isinstance(tag, dict) or is_unresolved(tag):
+            return UNRESOLVED
+        found[tag.get("Key")] = tag.get("Value")
+    return found
+
+
+def _budget_tag_filters(budget: Resource) -> list[Any] | Any:
+    """The "user:<key>$<value>" tag filters of a budget (CostFilters.TagKeyValue); UNRESOLVED for a token."""
+    filters = budget.prop("Budget", "CostFilters")
+    if is_unresolved(filters):
+        return UNRESOLVED
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except ValueError:
+            return []
+    values = get(filters, "TagKeyValue")
+    if is_unresolved(values):
+        return UNRESOLVED
+    return as_list(values)
+
+
+def check_budgeted_by_tag(resource: Resource, template: StackTemplate) -> Outcome:
+    """An AWS::Budgets::Budget in the stack filters on a cost-allocation tag this resource carries.
+
+    Filters are CostFilters.TagKeyValue entries "user:<key>$<value>". Not applicable when the
+    resource's tags are unresolved, or when no budget matches but some budget's filter is unresolved.
+    """
+    tags = _tags_of(resource)
+    if tags is UNRESOLVED:
+        return not_applicable("tags unresolved")
+    opaque = False
+    for budget in template.resources("AWS::Budgets::Budget"):
+        filters = _budget_tag_filters(budget)
+        if filters is UNRESOLVED:
+            opaque = True
+            continue
+        for entry in filters:
+            if not isinstance(entry, str):
+                opaque = True
+                continue
+            if entry.startswith("user:") and "$" in entry:
+                key, value = entry[len("user:"):].split("$", 1)
+                if tags.get(key) == value:
+                    return compliant(f"budget {budget.logical_id} ({key}={value})")
+    if opaque:
+        return not_applicable("a budget's tag filter is unresolved")
+    return non_compliant("no AWS Budgets budget filters on a cost-allocation tag of this resource")
 
 
 def _embedding_config(resource: Resource) -> Any:

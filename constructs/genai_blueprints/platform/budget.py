@@ -1,0 +1,100 @@
+"""CostBudget: a monthly AWS Budgets cost budget for one app, filtered by its cost-allocation tag."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_budgets as budgets
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from genai_blueprints.platform.observability import EMAIL_ADDRESS
+from genai_blueprints.platform.tagging import CostAllocationTags
+from genai_blueprints.validation import PropsValidator
+
+MAX_EMAIL_SUBSCRIBERS = 10  # AWS Budgets: up to 10 email subscribers and 1 SNS topic per notification
+MAX_NOTIFICATIONS = 10  # AWS Budgets: up to 10 notifications per budget
+
+
+class CostBudget(Construct):
+    """A monthly cost budget over the resources tagged with the app's `genai:application` tag.
+
+    Notifies when actual spend passes each of `actual_thresholds` and when forecasted spend passes
+    each of `forecasted_thresholds` (percentages of the limit), through the alarm topic and/or email.
+    The tag must be activated as a cost-allocation tag (see CostAllocationTags).
+
+    Attributes:
+        budget: the AWS::Budgets::Budget resource.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        tags: CostAllocationTags,
+        monthly_limit_usd: float,
+        topic: sns.ITopic | None = None,
+        emails: Sequence[str] = (),
+        actual_thresholds: Sequence[float] = (80.0, 100.0),
+        forecasted_thresholds: Sequence[float] = (100.0,),
+    ) -> None:
+        """
+        Args:
+            tags: the app's cost-allocation tags; the budget counts costs tagged with its application.
+            monthly_limit_usd: the budget, in USD per month.
+            topic: notified at every threshold (e.g. Observability.alarm_topic, which allows AWS
+                Budgets to publish). Default: no topic; then `emails` must not be empty.
+            emails: up to 10 addresses notified at every threshold. Default: none.
+            actual_thresholds: percentages of the limit (0.1 to 1000) for actual spend. Default: 80, 100.
+            forecasted_thresholds: percentages of the limit for forecasted spend. Default: 100.
+        """
+        super().__init__(scope, construct_id)
+        validator = PropsValidator(f"CostBudget '{self.node.path}'")
+        validator.check_positive("monthly_limit_usd", monthly_limit_usd)
+        validator.check(topic is not None or bool(emails), "emails", list(emails),
+                        "give a topic or at least one email address, or nobody hears about overspending")
+        validator.check(len(emails) <= MAX_EMAIL_SUBSCRIBERS, "emails", list(emails),
+                        f"AWS Budgets allows at most {MAX_EMAIL_SUBSCRIBERS} email subscribers per notification")
+        for index, email in enumerate(emails):
+            validator.check(bool(EMAIL_ADDRESS.match(email)), f"emails[{index}]", email, "it must be an email address")
+        for name, thresholds in (("actual_thresholds", actual_thresholds), ("forecasted_thresholds", forecasted_thresholds)):
+            for index, threshold in enumerate(thresholds):
+                ok = isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and 0.1 <= threshold <= 1000
+                validator.check(ok, f"{name}[{index}]", threshold, "it must be a percentage of the limit from 0.1 to 1000")
+            validator.check(len(set(thresholds)) == len(thresholds), name, list(thresholds), "thresholds must be distinct")
+        validator.check(bool(actual_thresholds) or bool(forecasted_thresholds), "actual_thresholds", list(actual_thresholds),
+                        "give at least one actual or forecasted threshold")
+        validator.check(len(actual_thresholds) + len(forecasted_thresholds) <= MAX_NOTIFICATIONS, "actual_thresholds",
+                        list(actual_thresholds), f"AWS Budgets allows at most {MAX_NOTIFICATIONS} notifications per budget")
+        validator.raise_if_invalid()
+        tags.validate()
+
+        subscribers = [budgets.CfnBudget.SubscriberProperty(subscription_type="EMAIL", address=email) for email in emails]
+        if topic is not None:
+            subscribers.append(budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=topic.topic_arn))
+        notifications = [
+            budgets.CfnBudget.NotificationWithSubscribersProperty(
+                notification=budgets.CfnBudget.NotificationProperty(
+                    notification_type=kind,
+                    comparison_operator="GREATER_THAN",
+                    threshold=float(threshold),
+                    threshold_type="PERCENTAGE",
+                ),
+                subscribers=subscribers,
+            )
+            for kind, thresholds in (("ACTUAL", actual_thresholds), ("FORECASTED", forecasted_thresholds))
+            for threshold in thresholds
+        ]
+        self.budget = budgets.CfnBudget(
+            self,
+            "Budget",
+            budget=budgets.CfnBudget.BudgetDataProperty(
+                budget_type="COST",
+                time_unit="MONTHLY",
+                budget_limit=budgets.CfnBudget.SpendProperty(amount=monthly_limit_usd, unit="USD"),
+                # Cost Explorer's tag filter syntax: user:<key>$<value>.
+                cost_filters={"TagKeyValue": [f"user:{tags.application_tag_key}${tags.application}"]},
+            ),
+            notifications_with_subscribers=notifications,
+        )

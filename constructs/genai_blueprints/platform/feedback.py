@@ -1,0 +1,167 @@
+"""FeedbackCapture: an IAM-authorised endpoint recording user feedback for evaluation."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
+from genai_blueprints.validation import PropsValidator
+
+PARTITION_KEY = "subject"
+SORT_KEY = "feedback_id"
+TTL_ATTRIBUTE = "expires_at"
+SERVICE_NAME = "feedback-capture"
+
+
+class FeedbackCapture(Construct):
+    """Users' ratings of responses, recorded through an IAM-authorised Lambda function URL.
+
+    An application (signing with SigV4, after `grant_submit`) POSTs JSON
+    `{"inference_id" | "session_id", "rating": 1-5, "comment"?}`; bad input gets a 4xx naming
+    every problem. Feedback is stored in a KMS-encrypted DynamoDB table (partition key `subject`,
+    `inference#<id>` or `session#<id>`; sort key `feedback_id`, which starts with the time), with
+    point-in-time recovery and a TTL, for evaluation jobs (`grant_read`). The function emits
+    FeedbackRecorded, FeedbackRating and FeedbackRejected metrics for the dashboard.
+
+    Attributes:
+        table: the feedback table.
+        handler: the function behind the URL.
+        function_url: the IAM-authorised URL (`url` is its address).
+        encryption_key: encrypts the table (and the alarm topic when one is created).
+        alarm_topic: notified when the function fails.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        retention_days: int = 365,
+        alarm_topic: sns.ITopic | None = None,
+        encryption_key: kms.IKey | None = None,
+    ) -> None:
+        """
+        Args:
+            retention_days: feedback expires (DynamoDB TTL) after this many days, 1 to 3650. Default: 365.
+            alarm_topic: notified of function errors. Default: a new KMS-encrypted topic.
+            encryption_key: encrypts the table. Default: a new customer-managed key with rotation.
+        """
+        super().__init__(scope, construct_id)
+        validator = PropsValidator(f"FeedbackCapture '{self.node.path}'")
+        validator.check_int_range("retention_days", retention_days, 1, 3650)
+        validator.raise_if_invalid()
+
+        self.encryption_key = encryption_key or kms.Key(
+            self, "Key", enable_key_rotation=True, description="Encrypts recorded user feedback"
+        )
+        self.alarm_topic = alarm_topic or self._build_alarm_topic()
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            partition_key=dynamodb.Attribute(name=PARTITION_KEY, type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name=SORT_KEY, type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.encryption_key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            time_to_live_attribute=TTL_ATTRIBUTE,
+        )
+        self.handler = PythonHandlerFunction(
+            self,
+            "Handler",
+            source="feedback",
+            handler="feedback.handler",
+            service_name=SERVICE_NAME,
+            description="Records user feedback on generative-AI responses.",
+            memory_size=256,
+            timeout=cdk.Duration.seconds(10),
+            environment={
+                "FEEDBACK_TABLE_NAME": self.table.table_name,
+                "FEEDBACK_TTL_DAYS": str(retention_days),
+            },
+        )
+        # The function only ever puts new items; it never reads, updates or deletes.
+        self.table.grant(self.handler.function, "dynamodb:PutItem")
+        self.encryption_key.grant(self.handler.function, "kms:Decrypt", "kms:GenerateDataKey")
+        self.function_url = self.handler.function.add_function_url(auth_type=lambda_.FunctionUrlAuthType.AWS_IAM)
+        self.errors_alarm = alarm_at_least(
+            self,
+            "ErrorsAlarm",
+            metric=self.handler.function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
+            threshold=1,
+            description="The feedback function failed: user feedback may be lost.",
+            topic=self.alarm_topic,
+        )
+
+    # ----------------------------------------------------------------------------------- public API
+
+    @property
+    def url(self) -> str:
+        return self.function_url.url
+
+    def grant_submit(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Lets `grantee` POST feedback to the URL (lambda:InvokeFunctionUrl, with AWS_IAM auth)."""
+        return self.handler.function.grant_invoke_url(grantee)
+
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Lets `grantee` (an evaluation job, an export) read the feedback table and decrypt it."""
+        return self.table.grant_read_data(grantee)
+
+    def metric(self, metric_name: str, *, statistic: str = "Sum") -> cloudwatch.Metric:
+        """A metric the function emits: FeedbackRecorded, FeedbackRating (Average: mean rating) or
+        FeedbackRejected."""
+        return cloudwatch.Metric(
+            namespace=METRICS_NAMESPACE,
+            metric_name=metric_name,
+            dimensions_map={"service": SERVICE_NAME},
+            statistic=statistic,
+            period=FIVE_MINUTES,
+        )
+
+    def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
+        """Feedback volume, mean rating, rejected requests and the function's health."""
+        function = self.handler.function
+        return [
+            cloudwatch.GraphWidget(
+                title="Feedback recorded and rejected",
+                left=[self.metric("FeedbackRecorded"), self.metric("FeedbackRejected")],
+                width=8,
+                height=6,
+            ),
+            cloudwatch.GraphWidget(
+                title="Mean rating (1-5)",
+                left=[self.metric("FeedbackRating", statistic="Average")],
+                left_y_axis=cloudwatch.YAxisProps(min=1, max=5),
+                width=8,
+                height=6,
+            ),
+            cloudwatch.GraphWidget(
+                title="Feedback function",
+                left=[
+                    function.metric_invocations(period=FIVE_MINUTES, statistic="Sum"),
+                    function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
+                    function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
+                ],
+                right=[function.metric_duration(period=FIVE_MINUTES, statistic="p90")],
+                width=8,
+                height=6,
+            ),
+        ]
+
+    # ------------------------------------------------------------------------------- construction
+
+    def _build_alarm_topic(self) -> sns.Topic:
+        topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
+        # CloudWatch publishes alarms to the encrypted topic with this key.
+        self.encryption_key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        return topic
