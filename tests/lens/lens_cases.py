@@ -150,6 +150,14 @@ def budget(stack, tag_filters, id_="Budget") -> cdk.CfnResource:
     return res(stack, "AWS::Budgets::Budget", {"Budget": data}, id_)
 
 
+def observed_and_budgeted(stack, subject: cdk.CfnResource, tags_as_list: bool) -> None:
+    """What Observability, CostAllocationTags and CostBudget give a blueprint: a dashboard showing
+    `subject`, a cost-allocation tag on it, and a budget filtering on that tag."""
+    subject.add_property_override("Tags", [{"Key": "app", "Value": "lens"}] if tags_as_list else {"app": "lens"})
+    dashboard(stack, {"Ref": subject.logical_id})
+    budget(stack, ["user:app$lens"])
+
+
 def queue(stack, id_="Queue", dlq=True) -> cdk.CfnResource:
     props = {"RedrivePolicy": {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:111122223333:dlq", "maxReceiveCount": 3}} if dlq else {}
     return res(stack, "AWS::SQS::Queue", props, id_)
@@ -330,6 +338,12 @@ CASES: dict[str, dict[str, Case]] = {
         NA: Case(lambda s: state_machine(s, DefinitionS3Location={"Bucket": "b", "Key": "k"}), NA),
         "token": Case(lambda s: state_machine(s, DefinitionString=imported()), NA),
     },
+    "GenAILens-GENOPS02-BP01": {
+        C: Case(lambda s: (endpoint(s, "config"), dashboard(s, get_att("Subject", "EndpointName"))), C),
+        N: Case(lambda s: (knowledge_base(s, embedding={"Dimensions": 512}), dashboard(s, "other-endpoint")), N),
+        NA: Case(lambda s: (endpoint(s, "config"), dashboard(s, param(s))), NA),
+        "token": Case(lambda s: (agent(s), res(s, "AWS::CloudWatch::Dashboard", {"DashboardBody": imported()}, "Dashboard")), NA),
+    },
     "GenAILens-GENOPS02-BP02": {
         C: Case(lambda s: (endpoint(s, "config"), alarm(s)), C),
         N: Case(lambda s: (knowledge_base(s, embedding={"Dimensions": 512}),), N),
@@ -353,6 +367,12 @@ CASES: dict[str, dict[str, Case]] = {
         N: Case(lambda s: state_machine(s, Definition=SIMPLE_DEFINITION), N),
         NA: Case(lambda s: function(s, FRAMEWORK_FUNCTION_ID), NA, subject=FRAMEWORK_FUNCTION_ID),
         "token": Case(lambda s: function(s, TracingConfig={"Mode": imported()}), NA),
+    },
+    "GenAILens-GENCOST02-BP02": {
+        C: Case(lambda s: (knowledge_base(s, embedding={"Dimensions": 512}, Tags={"app": "qa"}), budget(s, ["user:app$qa"])), C),
+        N: Case(lambda s: (knowledge_base(s, embedding={"Dimensions": 512}, Tags={"app": "qa"}), budget(s, ["user:app$other"])), N),
+        NA: Case(lambda s: (knowledge_base(s, embedding={"Dimensions": 512}, Tags={"app": "qa"}), budget(s, imported())), NA),
+        "token": Case(lambda s: knowledge_base(s, embedding={"Dimensions": 512}, Tags=imported()), NA),
     },
     "GenAILens-GENCOST03-BP02": {
         C: Case(lambda s: prompt(s, [text_variant(max_tokens=512)]), C),

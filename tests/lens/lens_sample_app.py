@@ -27,6 +27,7 @@ from lens_cases import (  # noqa: E402
     endpoint_config,
     function,
     get_att,
+    observed_and_budgeted,
     res,
     role,
     scalable_target,
@@ -49,7 +50,8 @@ def build(app: cdk.App) -> None:
             "ClientConfig": {"MaxConcurrentInvocationsPerInstance": 2},
         },
     )
-    endpoint(inference, get_att("Config", "EndpointConfigName"), "Endpoint")
+    subject = endpoint(inference, get_att("Config", "EndpointConfigName"), "Endpoint")
+    observed_and_budgeted(inference, subject, tags_as_list=True)
     scalable_target(inference, "Endpoint")
     scale_from_zero(inference, "Endpoint")
     function(inference, "Worker", Architectures=["arm64"], TracingConfig={"Mode": "Active"}, Timeout=60)
@@ -59,7 +61,8 @@ def build(app: cdk.App) -> None:
     )
 
     agents = cdk.Stack(app, "LensSampleAgents")
-    agent(agents, IdleSessionTTLInSeconds=600, CustomerEncryptionKeyArn=KEY_ARN)
+    assistant = agent(agents, IdleSessionTTLInSeconds=600, CustomerEncryptionKeyArn=KEY_ARN)
+    observed_and_budgeted(agents, assistant, tags_as_list=False)
     alarm(agents, dimension_value={"Ref": "Subject"})
     res(agents, "AWS::Logs::LogGroup", {"RetentionInDays": 14}, "Logs")
     if os.environ.get("LENS_SAMPLE_CLEAN") == "1":

@@ -9,7 +9,7 @@ import aws_cdk as cdk
 import pytest
 
 from genai_blueprints.lens import GenAILensChecks, LensTemplateNotFoundError, read_evaluations
-from lens_cases import agent, knowledge_base, lens_app, res
+from lens_cases import agent, knowledge_base, lens_app, observed_and_budgeted, res
 
 GUARDRAIL_RULE = "GenAILens-GENSEC02-BP01-a"
 REASON = "The agent only answers from a curated FAQ; a guardrail is added in the next release."
@@ -18,7 +18,7 @@ REASON = "The agent only answers from a curated FAQ; a guardrail is added in the
 def _agent_stack(app: cdk.App) -> cdk.Stack:
     """One agent that is compliant except for GENSEC02-BP01-a (no guardrail)."""
     stack = cdk.Stack(app, "Agents")
-    agent(
+    subject = agent(
         stack,
         IdleSessionTTLInSeconds=600,
         CustomerEncryptionKeyArn="arn:aws:kms:us-east-1:111122223333:key/k",
@@ -38,6 +38,7 @@ def _agent_stack(app: cdk.App) -> cdk.Stack:
         },
         "Alarm",
     )
+    observed_and_budgeted(stack, subject, tags_as_list=False)
     return stack
 
 
@@ -91,7 +92,8 @@ def test_info_findings_are_recorded_but_do_not_fail_synth():
     app = lens_app(**{"@aws-cdk/core:failSynthOnValidationErrors": True})
     stack = cdk.Stack(app, "Kb")
     # Compliant for every warning/error rule, but 3072 dimensions trips the info-level GENCOST04-BP01.
-    knowledge_base(stack, embedding={"Dimensions": 3072})
+    subject = knowledge_base(stack, embedding={"Dimensions": 3072})
+    observed_and_budgeted(stack, subject, tags_as_list=False)
     res(
         stack,
         "AWS::CloudWatch::Alarm",

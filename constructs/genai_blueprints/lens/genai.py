@@ -935,6 +935,16 @@ RULES: list[LensRule] = [
         check_state_machine_timeout,
     ),
     _rule(
+        "GENOPS02-BP01",
+        "Each SageMaker endpoint, Bedrock agent and knowledge base is shown on a CloudWatch dashboard",
+        "Monitoring every layer needs one place that shows model, workflow and user signals together "
+        "(the platform Observability construct builds it from each blueprint's widgets). A dashboard "
+        "counts when its body references the resource (or an alias of the agent) or its literal name.",
+        Level.WARN,
+        ("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
+        check_on_dashboard,
+    ),
+    _rule(
         "GENOPS02-BP02",
         "Each SageMaker endpoint, Bedrock agent and knowledge base has a CloudWatch alarm on its metrics",
         "Invocation errors, latency and backlog must page someone. An alarm counts when a metric "
@@ -968,6 +978,17 @@ RULES: list[LensRule] = [
         Level.ERROR,
         LAMBDA + STATE_MACHINE,
         check_tracing,
+    ),
+    _rule(
+        "GENCOST02-BP02",
+        "Each SageMaker endpoint, Bedrock agent and knowledge base is covered by a budget on its cost-allocation tag",
+        "Hosting and inference spend must be tracked against a limit with actual and forecasted alerts: "
+        "an AWS::Budgets::Budget in the stack whose CostFilters.TagKeyValue names a tag the resource "
+        "carries (the platform CostAllocationTags and CostBudget constructs). Unresolved tags or budget "
+        "filters are not applicable.",
+        Level.WARN,
+        ("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
+        check_budgeted_by_tag,
     ),
     _rule(
         "GENCOST03-BP02",
