@@ -13,7 +13,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from genai_blueprints.acknowledgements import acknowledge
+from genai_blueprints.buckets import access_log_bucket, encrypted_bucket, expire_after
 from genai_blueprints.validation import PropsValidator
 
 # Bedrock resource types whose data-plane calls (InvokeAgent, Retrieve, RetrieveAndGenerate,
@@ -26,7 +26,6 @@ DEFAULT_DATA_EVENT_TYPES = (
     "AWS::Bedrock::Guardrail",
     "AWS::Bedrock::PromptVersion",
 )
-ACCESS_LOG_RETENTION_DAYS = 90
 _RESOURCE_TYPE = re.compile(r"^AWS::Bedrock[A-Za-z]*::[A-Za-z]+$")
 
 
@@ -84,25 +83,14 @@ class BedrockAuditTrail(Construct):
             self, "Key", enable_key_rotation=True, description="Encrypts the Bedrock audit trail"
         )
         self._allow_cloudtrail_to_use_key()
-        self.access_log_bucket = self._build_access_log_bucket()
-        self.bucket = s3.Bucket(
+        self.access_log_bucket = access_log_bucket(self)
+        self.bucket = encrypted_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.KMS,
             encryption_key=self.encryption_key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            server_access_logs_bucket=self.access_log_bucket,
-            server_access_logs_prefix="audit-trail-bucket/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(retention_days),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                )
-            ],
+            access_logs=self.access_log_bucket,
+            access_log_prefix="audit-trail-bucket/",
+            lifecycle_rules=[expire_after(retention_days)],
         )
         self.log_group = (
             logs.LogGroup(self, "LogGroup", retention=log_retention) if send_to_cloudwatch_logs else None
@@ -170,22 +158,3 @@ class BedrockAuditTrail(Construct):
             )
         )
 
-    def _build_access_log_bucket(self) -> s3.Bucket:
-        # Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
-        bucket = s3.Bucket(
-            self,
-            "AccessLogBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(ACCESS_LOG_RETENTION_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                )
-            ],
-        )
-        acknowledge(bucket, "AwsSolutions-S1", "This bucket is the access-log destination; logging it into itself would loop.")
-        return bucket

@@ -14,12 +14,13 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge
+from genai_blueprints.buckets import access_log_bucket as new_access_log_bucket
+from genai_blueprints.buckets import encrypted_bucket, expire_after
 from genai_blueprints.handler_function import PythonHandlerFunction
 from genai_blueprints.validation import PropsValidator
 
 LOG_PREFIX = "invocations"
 LARGE_DATA_PREFIX = "large-data"
-ACCESS_LOG_RETENTION_DAYS = 90
 HANDLER_SOURCE = Path(__file__).with_name("_invocation_logging_handler.py")
 
 
@@ -102,7 +103,7 @@ class ModelInvocationLogging(Construct):
             self, "Key", enable_key_rotation=True, description="Encrypts Bedrock model invocation logs"
         )
         self._allow_services_to_use_key()
-        self.access_log_bucket = access_log_bucket or self._build_access_log_bucket()
+        self.access_log_bucket = access_log_bucket or new_access_log_bucket(self)
         self.bucket = self._build_bucket(s3_retention_days)
         self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention, encryption_key=self.encryption_key)
         self.role = iam.Role(
@@ -149,45 +150,14 @@ class ModelInvocationLogging(Construct):
             )
         )
 
-    def _build_access_log_bucket(self) -> s3.Bucket:
-        # Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
-        bucket = s3.Bucket(
-            self,
-            "AccessLogBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(ACCESS_LOG_RETENTION_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                )
-            ],
-        )
-        acknowledge(bucket, "AwsSolutions-S1", "This bucket is the access-log destination; logging it into itself would loop.")
-        return bucket
-
     def _build_bucket(self, retention_days: int) -> s3.Bucket:
-        bucket = s3.Bucket(
+        bucket = encrypted_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.KMS,
             encryption_key=self.encryption_key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            server_access_logs_bucket=self.access_log_bucket,
-            server_access_logs_prefix="invocation-log-bucket/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(retention_days),
-                    noncurrent_version_expiration=cdk.Duration.days(1),
-                )
-            ],
+            access_logs=self.access_log_bucket,
+            access_log_prefix="invocation-log-bucket/",
+            lifecycle_rules=[expire_after(retention_days)],
         )
         bucket.add_to_resource_policy(
             iam.PolicyStatement(
