@@ -30,5 +30,14 @@ synth: setup
 test: setup
 	$(BIN)/python -m pytest
 
+## Measure synth, scaling, test time and handler costs against floors; writes docs/benchmarks.md.
+## Takes several minutes: run it on a quiet machine. BENCH_ARGS="--quick" checks the scripts only.
+bench: setup $(VENV)/.bench-installed
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
 clean:
 	rm -rf cdk.out .pytest_cache

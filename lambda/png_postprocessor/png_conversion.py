@@ -24,7 +24,10 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+
+# Pillow is imported in _decode_jpeg, the only place that needs it: the default rgb-array output
+# never does, and importing it costs every cold start (about 0.2 s when, as in Lambda's read-only
+# /var/task, its bytecode cannot be cached; see docs/benchmarks.md).
 
 RGB_ARRAY = "rgb-array"
 JPEG_BASE64 = "jpeg-base64"
@@ -350,6 +353,8 @@ def _decode_jpeg(value: object, index: int) -> np.ndarray:
         data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise InvalidModelOutput(f"{where} is not valid base64: {exc}") from None
+    from PIL import Image
+
     try:
         # Only the JPEG decoder is allowed: that is what Accept "application/json;jpeg" returns,
         # and it keeps the other image parsers away from model output.

@@ -1,0 +1,193 @@
+"""Synth benchmarks: each sample stack, the lens packs' share, and scaling with app size."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.measure import REPO_ROOT, Series, base_env, repeat, run_process
+from bench.report import Budget, Figure, fit_line
+
+SYNTH = "Synth"
+SCALING = "Scaling"
+SYNTH_APP = REPO_ROOT / "bench" / "synth_app.py"
+CDK_CLI = REPO_ROOT / "node_modules" / ".bin" / "cdk"
+# Budgets of issue 7.
+SYNTH_OVER_FLOOR_S = 3.0
+LENS_SHARE_MAX = 0.25
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    name: str
+    resources: int
+
+
+def cli_context_json() -> str:
+    """What the CDK CLI passes the app: cdk.json's context (as $CDK_CONTEXT_JSON)."""
+    return json.dumps(json.loads((REPO_ROOT / "cdk.json").read_text())["context"])
+
+
+def cli_env() -> dict[str, str]:
+    """The CDK CLI without its network calls (version check, notices, telemetry)."""
+    return base_env(CDK_DISABLE_VERSION_CHECK="1", CDK_DISABLE_CLI_TELEMETRY="true")
+
+
+def cli_synth(stack: str | None, out: Path, *, app: str | None = None) -> list[str]:
+    command = [str(CDK_CLI), "synth"]
+    if stack:
+        command.append(stack)
+    if app:
+        command += ["--app", app]
+    return [*command, "--quiet", "--no-notices", "--output", str(out)]
+
+
+def stacks_in_assembly(out: Path) -> list[StackInfo]:
+    """The stacks of a cloud assembly (manifest.json), with their resource counts."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    stacks = []
+    for artifact_id, artifact in manifest.get("artifacts", {}).items():
+        if artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        template = json.loads((out / artifact["properties"]["templateFile"]).read_text())
+        stacks.append(StackInfo(name=artifact.get("displayName", artifact_id), resources=len(template["Resources"])))
+    return stacks
+
+
+def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
+    """Floors, `python -m apps`, `cdk synth <stack>` of each sample stack, and the lens packs' share."""
+    python = sys.executable
+    notes: list[str] = []
+    as_cli = base_env(CDK_CONTEXT_JSON=cli_context_json(), CDK_OUTDIR=str(work / "apps.out"))
+    floor_py = repeat(
+        lambda: run_process([python, str(SYNTH_APP), "empty"], env=base_env(CDK_OUTDIR=str(work / "floor.out"))),
+        repeats,
+    )
+    floor_cli = repeat(
+        lambda: run_process(
+            cli_synth(None, work / "cli-floor.out", app=f"{python} {SYNTH_APP} empty"), env=cli_env()
+        ),
+        repeats,
+    )
+
+    # The first synth into a fresh output folder bundles the Lambda assets (pip); later ones reuse them.
+    shutil.rmtree(work / "apps.out", ignore_errors=True)
+    first = run_process([python, "-m", "apps"], env=as_cli)
+    stacks = stacks_in_assembly(work / "apps.out")
+    apps = repeat(lambda: run_process([python, "-m", "apps"], env=as_cli), repeats)
+    no_lens = repeat(lambda: run_process([python, str(SYNTH_APP), "samples", "--no-lens"], env=as_cli), repeats)
+    no_cfn_validation = repeat(
+        lambda: run_process([python, "-m", "apps"], env={**as_cli, "CDK_VALIDATION": "false"}), repeats
+    )
+
+    figures = [
+        Figure(SYNTH, "floor: python, empty stack", floor_py.seconds, "s", floor_py.load1, cpu=floor_py.cpu_seconds,
+               other_cpu=floor_py.other_cpu,
+               note="imports aws_cdk, synthesizes an empty stack"),
+        Figure(SYNTH, "floor: cdk synth, empty stack", floor_cli.seconds, "s", floor_cli.load1, cpu=floor_cli.cpu_seconds,
+               other_cpu=floor_cli.other_cpu,
+               note="the CDK CLI running the empty-stack app"),
+        Figure(SYNTH, "python -m apps, first run", first.seconds, "s", first.load1, floor=floor_py.seconds,
+               cpu=first.cpu_seconds, other_cpu=first.other_cpu,
+               note="one run into an empty output folder: includes bundling the Lambda assets with pip"),
+    ]
+    # The CLI writes into the same folder, so it finds every asset bundled already.
+    out = work / "apps.out"
+    for stack in stacks:
+        series = repeat(lambda stack=stack: run_process(cli_synth(stack.name, out), env=cli_env()), repeats)
+        figures.append(_over_floor(f"cdk synth {stack.name}", series, floor_cli,
+                                   note=f"{stack.resources} resources, lens packs on, assets already bundled"))
+        figures.append(Figure(SYNTH, f"cdk synth {stack.name}: peak memory", series.peak_rss_mb, "MB",
+                              series.load1, floor=floor_cli.peak_rss_mb, note="CLI, python and jsii node together",
+                              other_cpu=series.other_cpu))
+    figures.append(
+        _over_floor(
+            "python -m apps", apps, floor_py, per=len(stacks),
+            note=f"{len(stacks)} stack(s), lens packs on, context of cdk.json as the CLI passes it",
+        )
+    )
+    figures.append(_over_floor("python -m apps without lens packs", no_lens, floor_py, per=len(stacks),
+                               budgeted=False, note="bench/synth_app.py samples --no-lens"))
+    figures.append(_over_floor("python -m apps, CDK_VALIDATION=false", no_cfn_validation, floor_py, per=len(stacks),
+                               budgeted=False,
+                               note="aws-cdk-lib's built-in CloudFormation validation off (`cdk synth --no-validation`); "
+                                    "the floor still pays it"))
+    share = lens_share(apps.seconds, no_lens.seconds)
+    cpu_share = lens_share(apps.cpu_seconds, no_lens.cpu_seconds)
+    figures.append(
+        Figure(SYNTH, "lens packs' share of synth time", share * 100, "%", max(apps.load1, no_lens.load1),
+               budget=Budget(f"<= {LENS_SHARE_MAX:.0%}", LENS_SHARE_MAX * 100),
+               other_cpu=max(apps.other_cpu, no_lens.other_cpu),
+               note="(with - without) / with, wall time of whole processes; AwsSolutions and the three lens packs")
+    )
+    figures.append(
+        Figure(SYNTH, "lens packs' share of synth CPU time", cpu_share * 100, "%", max(apps.load1, no_lens.load1),
+               note="the same from CPU seconds, which other work on the machine distorts less")
+    )
+    notes.append(
+        "Synth figures are whole processes (median of "
+        f"{repeats}); `python -m apps` gets cdk.json's context through $CDK_CONTEXT_JSON, as the CLI "
+        "gives it. Every synth pays a fixed start-up: the jsii runtime and aws-cdk-lib's built-in "
+        "CloudFormation validation (a WASM engine built once per process), so the floor is already "
+        "several seconds."
+    )
+    return figures, notes
+
+
+def lens_share(with_lens: float, without_lens: float) -> float:
+    """The packs' fraction of a synth: (with - without) / with, never below 0 (noise)."""
+    if with_lens <= 0:
+        raise ValueError("a synth with the lens packs cannot take no time")
+    return max(0.0, (with_lens - without_lens) / with_lens)
+
+
+def _over_floor(name: str, series: Series, floor: Series, *, per: int = 1, note: str = "",
+                budgeted: bool = True) -> Figure:
+    budget = None
+    if budgeted:
+        allowance = SYNTH_OVER_FLOOR_S * max(1, per)
+        label = f"floor + {allowance:g} s" + (f" ({per} stacks)" if per > 1 else "")
+        budget = Budget(label, floor.seconds + allowance)
+    return Figure(SYNTH, name, series.seconds, "s", max(series.load1, floor.load1), floor=floor.seconds,
+                  budget=budget, note=note, cpu=series.cpu_seconds,
+                  other_cpu=max(series.other_cpu, floor.other_cpu))
+
+
+def measure_scaling(work: Path, counts: list[int], repeats: int) -> tuple[list[Figure], list[str]]:
+    """Synth time and peak memory of apps with `counts` endpoint blueprints (bundling off, lens on)."""
+    python = sys.executable
+    env = base_env(CDK_OUTDIR=str(work / "scale.out"))
+    floor = repeat(lambda: run_process([python, str(SYNTH_APP), "empty"], env=env), repeats)
+    figures = [Figure(SCALING, "floor: empty stack", floor.seconds, "s", floor.load1, cpu=floor.cpu_seconds,
+                      other_cpu=floor.other_cpu),
+               Figure(SCALING, "floor: empty stack, peak memory", floor.peak_rss_mb, "MB", floor.load1)]
+    seconds: list[float] = []
+    cpu: list[float] = []
+    for count in counts:
+        series = repeat(lambda count=count: run_process([python, str(SYNTH_APP), "scale", str(count)], env=env),
+                        repeats)
+        seconds.append(series.seconds)
+        cpu.append(series.cpu_seconds)
+        phases = f"build {series.phase('build'):.1f} s, synth {series.phase('synth'):.1f} s"
+        figures.append(Figure(SCALING, f"{count} endpoint(s)", series.seconds, "s", series.load1,
+                              floor=floor.seconds, note=phases, cpu=series.cpu_seconds,
+                              other_cpu=series.other_cpu))
+        figures.append(Figure(SCALING, f"{count} endpoint(s), peak memory", series.peak_rss_mb, "MB",
+                              series.load1, floor=floor.peak_rss_mb, other_cpu=series.other_cpu))
+    notes = []
+    if len(counts) >= 2:
+        slope, intercept, r_squared = fit_line([float(c) for c in counts], seconds)
+        cpu_slope, cpu_intercept, cpu_r_squared = fit_line([float(c) for c in counts], cpu)
+        figures.append(Figure(SCALING, "marginal cost per endpoint", slope, "s", max(f.load1 for f in figures),
+                              cpu=cpu_slope,
+                              note=f"least-squares slope; wall: intercept {intercept:.1f} s, r^2 {r_squared:.3f}; "
+                                   f"CPU: intercept {cpu_intercept:.1f} s, r^2 {cpu_r_squared:.3f}"))
+        notes.append(
+            f"Scaling: {', '.join(map(str, counts))} AsyncInferenceEndpoint blueprints (configured like the "
+            f"image sample, no post-processor), 5 per stack, AwsSolutions and lens packs on, bundling off. "
+            f"Time grows by {slope:.2f} s per endpoint (r^2 {r_squared:.3f} for a straight line)."
+        )
+    return figures, notes
