@@ -23,9 +23,12 @@ _PLATFORM_TAGS = {
     "x86_64": ("manylinux_2_28_x86_64", "manylinux2014_x86_64"),
 }
 
-# The Lambda Python runtimes ship the AWS SDK. A bundled copy (pulled in by aws-xray-sdk) only adds
-# about 25 MB to every function and slows its cold start, so it is removed after pip runs.
-RUNTIME_PROVIDED_PACKAGES = ("boto3", "botocore", "s3transfer")
+# The Lambda Python runtimes ship the AWS SDK and its dependencies, precompiled. A bundled copy
+# (pulled in by aws-xray-sdk and Powertools) adds about 25 MB to every function and, since it takes
+# precedence over the runtime's, is compiled again at every cold start; so it is removed after pip runs.
+RUNTIME_PROVIDED_PACKAGES = ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "jmespath", "six")
+# Distribution names whose metadata folders differ from the import name.
+_DISTRIBUTIONS = {"dateutil": "python_dateutil"}
 
 # Files that must never reach the asset: they change its hash without changing the function.
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", "tests", ".venv", ".pytest_cache"]
@@ -91,9 +94,12 @@ class LocalPipBundling:
 def drop_runtime_provided(target: Path) -> None:
     """Removes the packages (and their metadata) that the Lambda runtime already provides."""
     for name in RUNTIME_PROVIDED_PACKAGES:
-        for path in [target / name, *target.glob(f"{name}-*.dist-info")]:
+        distribution = _DISTRIBUTIONS.get(name, name)
+        for path in [target / name, target / f"{name}.py", *target.glob(f"{distribution}-*.dist-info")]:
             if path.is_dir():
                 shutil.rmtree(path)
+            elif path.is_file():
+                path.unlink()
 
 
 def _has_requirements(requirements: Path) -> bool:

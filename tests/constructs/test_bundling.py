@@ -59,8 +59,10 @@ def test_local_bundling_runs_pip_for_requirements_and_drops_the_runtime_sdk(tmp_
     def fake_pip(command, check):
         calls.append((command, check))
         target = Path(command[command.index("--target") + 1])
-        for installed in ("aws_lambda_powertools", "botocore", "botocore-1.44.5.dist-info", "boto3", "s3transfer"):
+        for installed in ("aws_lambda_powertools", "botocore", "botocore-1.44.5.dist-info", "boto3", "s3transfer",
+                          "dateutil", "python_dateutil-2.9.0.post0.dist-info", "jmespath"):
             (target / installed).mkdir()
+        (target / "six.py").write_text("")
 
     monkeypatch.setattr("subprocess.run", fake_pip)
     output = tmp_path / "out"
