@@ -27,6 +27,11 @@ CFN_LINT_IGNORED = {
     "W3005": "CDK's deliberate DependsOn on Lambda roles and policies",
 }
 
+# Lens rules about the app around a blueprint (a dashboard showing it, a budget covering it). A
+# construct test's stack has neither on purpose; the sample apps, which have both, are checked
+# against every rule in tests/apps and tests/lens.
+APP_LEVEL_LENS_RULES = frozenset({"GenAILens-GENOPS02-BP01", "GenAILens-GENCOST02-BP02"})
+
 _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 
