@@ -29,7 +29,11 @@ def use_handlers(*folders: str) -> None:
 
 
 def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake credentials and region, so nothing can reach a real account."""
+    """Fake credentials and region, so nothing can reach a real account; fresh boto3 clients, so
+    each test's clients are built inside its own moto mock."""
+    import aws_clients  # on the path once use_handlers() ran
+
+    aws_clients.aws_client.cache_clear()
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from aws_clients import aws_client
 
 DEFAULT_TTL_DAYS = 365
 MAX_BODY_BYTES = 8 * 1024
@@ -41,16 +41,6 @@ FIELDS = ("inference_id", "session_id", "rating", "comment")
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-
-_dynamodb = None
-
-
-def dynamodb_client():
-    """Created on first use, so tests can patch AWS (moto) before it exists; reused afterwards."""
-    global _dynamodb
-    if _dynamodb is None:
-        _dynamodb = boto3.client("dynamodb")
-    return _dynamodb
 
 
 class BadRequest(Exception):
@@ -205,7 +195,7 @@ def handle(event: dict[str, Any], settings: Settings, *, now: datetime) -> dict[
             body["problems"] = error.problems
         return respond(error.status, body)
     try:
-        feedback_id = record_feedback(dynamodb_client(), settings, feedback, caller=caller_of(event), now=now)
+        feedback_id = record_feedback(aws_client("dynamodb"), settings, feedback, caller=caller_of(event), now=now)
     except ClientError as error:
         logger.error("Could not record feedback", error_code=error.response.get("Error", {}).get("Code"))
         return respond(500, {"message": "feedback could not be recorded; retry later"})

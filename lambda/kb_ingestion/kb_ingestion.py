@@ -24,11 +24,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from aws_clients import aws_client
 
 RUNNING_STATUSES = frozenset({"STARTING", "IN_PROGRESS", "STOPPING"})
 # Bedrock refuses a second concurrent job, or throttles: the batch is simply retried later.
@@ -38,16 +38,6 @@ S3_DETAIL_TYPES = frozenset({"Object Created", "Object Deleted"})
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-
-_bedrock_agent = None
-
-
-def bedrock_agent_client():
-    """Created on first use (tests stub it first); reused across invocations."""
-    global _bedrock_agent
-    if _bedrock_agent is None:
-        _bedrock_agent = boto3.client("bedrock-agent")
-    return _bedrock_agent
 
 
 @dataclass(frozen=True)
@@ -176,4 +166,4 @@ def handler(event: dict, context: LambdaContext) -> dict:
     settings = settings_from_env()
     metrics.add_dimension(name="KnowledgeBaseId", value=settings.knowledge_base_id)
     records = event.get("Records") if isinstance(event, dict) else None
-    return process_batch(records or [], settings, bedrock_agent_client(), request_id=context.aws_request_id)
+    return process_batch(records or [], settings, aws_client("bedrock-agent"), request_id=context.aws_request_id)

@@ -24,11 +24,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from aws_clients import aws_client
 
 THROTTLING_ERRORS = frozenset({"ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"})
 EXCERPT_CHARS = 300
@@ -37,16 +37,6 @@ _SESSION_ID = re.compile(r"^[0-9a-zA-Z._:-]{2,100}$")
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-
-_runtime = None
-
-
-def bedrock_agent_runtime_client():
-    """Created on first use (tests stub it first); reused across invocations."""
-    global _runtime
-    if _runtime is None:
-        _runtime = boto3.client("bedrock-agent-runtime")
-    return _runtime
 
 
 @dataclass(frozen=True)
@@ -229,4 +219,4 @@ def answer(event: dict, settings: Settings, client) -> dict:
 def handler(event: dict, context: LambdaContext) -> dict:
     settings = settings_from_env()
     metrics.add_dimension(name="KnowledgeBaseId", value=settings.knowledge_base_id)
-    return answer(event if isinstance(event, dict) else {}, settings, bedrock_agent_runtime_client())
+    return answer(event if isinstance(event, dict) else {}, settings, aws_client("bedrock-agent-runtime"))

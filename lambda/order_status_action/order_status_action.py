@@ -14,27 +14,17 @@ import os
 import re
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from aws_clients import aws_client
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 
 ORDER_ID = re.compile(r"^ORD-\d{8}$")
-_dynamodb = None
-
-
-def dynamodb_client():
-    global _dynamodb
-    if _dynamodb is None:
-        _dynamodb = boto3.client("dynamodb")
-    return _dynamodb
-
-
 def function_response(event: dict[str, Any], body: str, *, reprompt: bool = False) -> dict[str, Any]:
     response: dict[str, Any] = {"responseBody": {"TEXT": {"body": body}}}
     if reprompt:
@@ -88,4 +78,4 @@ def answer(event: dict[str, Any], client, table_name: str) -> dict[str, Any]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
-    return answer(event, dynamodb_client(), os.environ["ORDERS_TABLE_NAME"])
+    return answer(event, aws_client("dynamodb"), os.environ["ORDERS_TABLE_NAME"])

@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
@@ -35,6 +34,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from png_conversion import InvalidModelOutput, convert_model_output
+from aws_clients import aws_client
 from sagemaker_notification import (
     COMPLETED,
     MalformedNotification,
@@ -73,17 +73,6 @@ def settings_from_env() -> Settings:
     if not prefix.endswith("/") or prefix.startswith("/"):
         raise ValueError(f"IMAGES_PREFIX must end with '/' and not start with one, got {prefix!r}")
     return Settings(bucket=bucket, images_prefix=prefix)
-
-
-_s3 = None
-
-
-def s3_client():
-    """Created on first use, so tests can patch AWS (moto) before it exists; reused afterwards."""
-    global _s3
-    if _s3 is None:
-        _s3 = boto3.client("s3")
-    return _s3
 
 
 def safe_id(inference_id: str) -> str:
@@ -156,7 +145,7 @@ def record_handler(record: SQSRecord, settings: Settings) -> None:
         raise
     try:
         manifest = process_success(
-            s3_client(), notification, bucket=settings.bucket, images_prefix=settings.images_prefix
+            aws_client("s3"), notification, bucket=settings.bucket, images_prefix=settings.images_prefix
         )
     except RejectedNotification as error:
         logger.warning("Notification rejected", inference_id=notification.inference_id, reason=str(error))

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
@@ -28,6 +27,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from sagemaker_notification import MalformedNotification, Notification, parse_notification
+from aws_clients import aws_client
 
 DEFAULT_TTL_DAYS = 30
 
@@ -43,17 +43,6 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 # they name, so "event_time < :event_time" keeps the newest event: a duplicate, a replay or an older
 # event delivered late fails the condition and leaves the item alone.
 _WRITE_CONDITION = "attribute_not_exists(inference_id) OR event_time < :event_time"
-
-_dynamodb = None
-
-
-def dynamodb_client():
-    """Created on first use, so tests can patch AWS (moto) before it exists; reused afterwards."""
-    global _dynamodb
-    if _dynamodb is None:
-        # The low-level client: boto3.resource() costs about 0.1 s more at cold start.
-        _dynamodb = boto3.client("dynamodb")
-    return _dynamodb
 
 
 @dataclass(frozen=True)
@@ -133,7 +122,7 @@ def record_handler(record: SQSRecord, settings: Settings) -> None:
 
     try:
         written = record_result(
-            dynamodb_client(),
+            aws_client("dynamodb"),
             settings.table_name,
             notification,
             now=datetime.now(timezone.utc),

@@ -29,7 +29,6 @@ def s3(monkeypatch):
         client.create_bucket(Bucket=BUCKET)
         monkeypatch.setenv("IO_BUCKET_NAME", BUCKET)
         monkeypatch.setenv("IMAGES_PREFIX", PREFIX)
-        monkeypatch.setattr(png_postprocessor, "_s3", None)  # built afresh inside moto
         yield client
 
 

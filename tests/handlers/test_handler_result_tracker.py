@@ -30,7 +30,6 @@ def dynamodb(monkeypatch):
         )
         monkeypatch.setenv("RESULTS_TABLE_NAME", TABLE)
         monkeypatch.delenv("RESULT_TTL_DAYS", raising=False)
-        monkeypatch.setattr(result_tracker, "_dynamodb", None)  # built afresh inside moto
         yield client
 
 
@@ -164,7 +163,7 @@ def test_handler_throttled_write_fails_only_that_record(
         return real_put_item(**kwargs)
 
     monkeypatch.setattr(dynamodb, "put_item", put_item)
-    monkeypatch.setattr(result_tracker, "_dynamodb", dynamodb)
+    monkeypatch.setattr(result_tracker, "aws_client", lambda service: dynamodb)
     event = sqs_event(
         [
             ("m1", json.dumps(notifications.success("fine"))),

@@ -47,7 +47,6 @@ def orders(monkeypatch):
             },
         )
         monkeypatch.setenv("ORDERS_TABLE_NAME", TABLE)
-        monkeypatch.setattr(action, "_dynamodb", None)
         yield client
 
 

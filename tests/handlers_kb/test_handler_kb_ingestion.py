@@ -142,7 +142,7 @@ def test_handler_flushes_metrics_with_the_knowledge_base_dimension(stubbed, monk
     client, stubber = stubbed("bedrock-agent")
     stubber.add_response("list_ingestion_jobs", {"ingestionJobSummaries": []}, LIST_PARAMS)
     stubber.add_response("start_ingestion_job", started(), start_params(1))
-    monkeypatch.setattr(kb_ingestion, "_bedrock_agent", client)
+    monkeypatch.setattr(kb_ingestion, "aws_client", lambda service: client)
     monkeypatch.setenv("KNOWLEDGE_BASE_ID", "KB12345678")
     monkeypatch.setenv("DATA_SOURCE_ID", "DS12345678")
     result = kb_ingestion.handler({"Records": [record(s3_event("a.pdf"))]}, kb_context)

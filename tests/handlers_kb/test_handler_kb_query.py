@@ -157,7 +157,7 @@ def test_bedrock_failures_are_a_502_without_details(stubbed, code):
 def test_handler_reads_settings_from_environment(stubbed, monkeypatch, kb_context, capsys):
     client, stubber = stubbed("bedrock-agent-runtime")
     stubber.add_response("retrieve_and_generate", RESPONSE, None)
-    monkeypatch.setattr(kb_query, "_runtime", client)
+    monkeypatch.setattr(kb_query, "aws_client", lambda service: client)
     for name, value in {"KNOWLEDGE_BASE_ID": "KB12345678", "MODEL_ARN": SETTINGS.model_arn, "GUARDRAIL_ID": "gr123",
                         "GUARDRAIL_VERSION": "3"}.items():
         monkeypatch.setenv(name, value)

@@ -42,7 +42,7 @@ def table(monkeypatch):
                                   {"AttributeName": "feedback_id", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
-        monkeypatch.setattr(feedback, "_dynamodb", client)
+        monkeypatch.setattr(feedback, "aws_client", lambda service: client)
         yield client
 
 
@@ -150,7 +150,7 @@ def test_every_problem_is_listed_at_once(table):
 
 def test_a_store_failure_is_a_500_without_details(monkeypatch):
     with mock_aws():  # no table: DynamoDB answers ResourceNotFoundException
-        monkeypatch.setattr(feedback, "_dynamodb", boto3.client("dynamodb"))
+        monkeypatch.setattr(feedback, "aws_client", lambda service: boto3.client("dynamodb"))
         status, body = answer(event({"inference_id": "i", "rating": 3}))
     assert status == 500 and body == {"message": "feedback could not be recorded; retry later"}
 
