@@ -99,6 +99,15 @@ def _is_async(config: Resource) -> bool:
     return isinstance(config.prop("AsyncInferenceConfig"), dict)
 
 
+def _unless_async(config: Resource) -> Outcome | None:
+    """Not applicable unless `config` is a resolved asynchronous endpoint config; else None."""
+    if is_unresolved(config.prop("AsyncInferenceConfig")):
+        return not_applicable("AsyncInferenceConfig unresolved")
+    if not _is_async(config):
+        return not_applicable("not an asynchronous endpoint config")
+    return None
+
+
 def _endpoint_name_refs(endpoint: Resource) -> tuple[str, str | None]:
     """(logical id, literal EndpointName or None): what alarms and targets may point at."""
     name = endpoint.prop("EndpointName")
@@ -300,10 +309,8 @@ def check_endpoint_config_cmk(resource: Resource, template: StackTemplate) -> Ou
 
     Not applicable to real-time configs (their volume key is an ML Lens rule). Token key: set.
     """
-    if is_unresolved(resource.prop("AsyncInferenceConfig")):
-        return not_applicable("AsyncInferenceConfig unresolved")
-    if not _is_async(resource):
-        return not_applicable("not an asynchronous endpoint config")
+    if (skip := _unless_async(resource)) is not None:
+        return skip
     if resource.prop("AsyncInferenceConfig", "OutputConfig", "KmsKeyId") is None:
         return non_compliant("async output KmsKeyId not set")
     return compliant()
@@ -373,10 +380,8 @@ def check_async_scale_to_zero(resource: Resource, template: StackTemplate) -> Ou
 
 def check_async_failure_handling(resource: Resource, template: StackTemplate) -> Outcome:
     """Async endpoint configs set OutputConfig.S3FailurePath and NotificationConfig.ErrorTopic."""
-    if is_unresolved(resource.prop("AsyncInferenceConfig")):
-        return not_applicable("AsyncInferenceConfig unresolved")
-    if not _is_async(resource):
-        return not_applicable("not an asynchronous endpoint config")
+    if (skip := _unless_async(resource)) is not None:
+        return skip
     missing = [
         name
         for name, value in (
@@ -577,10 +582,8 @@ def _has_opaque_value(value: Any, template: StackTemplate) -> bool:
 
 def check_async_concurrency_cap(resource: Resource, template: StackTemplate) -> Outcome:
     """Async configs cap ClientConfig.MaxConcurrentInvocationsPerInstance. Unresolved: set."""
-    if is_unresolved(resource.prop("AsyncInferenceConfig")):
-        return not_applicable("AsyncInferenceConfig unresolved")
-    if not _is_async(resource):
-        return not_applicable("not an asynchronous endpoint config")
+    if (skip := _unless_async(resource)) is not None:
+        return skip
     if resource.prop("AsyncInferenceConfig", "ClientConfig", "MaxConcurrentInvocationsPerInstance") is None:
         return non_compliant("MaxConcurrentInvocationsPerInstance not set")
     return compliant()

@@ -100,18 +100,8 @@ def check_volume_encryption(resource: Resource, template: StackTemplate) -> Outc
 
 
 def _rule(suffix: str, pillar: str, title: str, explanation: str, level: Level, types, check) -> LensRule:
-    return LensRule(
-        pack=PACK,
-        suffix=suffix,
-        lens=ML_LENS,
-        pillar=pillar,
-        best_practice="",
-        title=title,
-        explanation=explanation,
-        level=level,
-        resource_types=types,
-        check=check,
-    )
+    return LensRule.without_best_practice(pack=PACK, lens=ML_LENS, pillar=pillar, suffix=suffix, title=title,
+                                          explanation=explanation, level=level, resource_types=types, check=check)
 
 
 RULES: list[LensRule] = [

@@ -107,18 +107,9 @@ def check_current_generation(resource: Resource, template: StackTemplate) -> Out
 
 
 def _rule(suffix: str, title: str, explanation: str, level: Level, types, check) -> LensRule:
-    return LensRule(
-        pack=PACK,
-        suffix=suffix,
-        lens=SUSTAINABILITY_PILLAR,
-        pillar="Sustainability",
-        best_practice="",
-        title=title,
-        explanation=explanation,
-        level=level,
-        resource_types=types,
-        check=check,
-    )
+    return LensRule.without_best_practice(pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability",
+                                          suffix=suffix, title=title, explanation=explanation, level=level,
+                                          resource_types=types, check=check)
 
 
 RULES: list[LensRule] = [
