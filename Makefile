@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# jsii prints an end-of-life banner for Node 20 (the Node this project is given) on every process.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # Keep jsii's node child processes and pip quiet about things a newcomer cannot act on.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

@@ -81,6 +81,7 @@ def base_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION"] = "1"
+    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra)
     return env

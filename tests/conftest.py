@@ -11,6 +11,7 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from harness import SynthesizedApp, make_app, normalise_volatile, synthesize  # noqa: E402
 

@@ -24,6 +24,7 @@ def _env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "constructs"), str(ROOT), env.get("PYTHONPATH")]))
     env["JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION"] = "1"
+    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
     # Not under pytest's in-memory app mode: behave like the CDK CLI's child process.
     for key in ("PYTEST_CURRENT_TEST", "PYTEST_VERSION", "PYTEST_XDIST_WORKER"):
         env.pop(key, None)

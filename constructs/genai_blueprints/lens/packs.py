@@ -7,85 +7,44 @@ aws_cdk / cdk_nag, so the CLI and the rule modules stay fast to import.
 How a pack runs (cdk-nag 3 / CDK policy validation):
 
 1. ``add_lens_checks(app)`` registers the pack with ``Validations.of(app).add_plugins(...)``.
-2. ``app.synth()`` writes the templates, then calls the pack's ``validate(context)``; cdk-nag's base
-   class calls :meth:`LensPack.validate_scope`, which walks the construct tree and calls
-   :meth:`LensPack._check_resource` once per L1 ``CfnResource``.
-3. ``_check_resource`` looks the resource up in its stack's *synthesized template* and runs, in
-   plain Python, every registry rule for that resource type (see ``template.py`` for why).
-4. Every outcome is recorded. Non-compliant ERROR/WARN outcomes are handed to cdk-nag through one
-   ``IApplyRule`` adapter (:class:`_RuleAdapter`), which is how they reach CDK's validation report,
-   fail ``cdk synth`` and become acknowledgeable. Compliant and not-applicable outcomes are not
-   sent through cdk-nag: it ignores them, and each jsii call costs about a millisecond.
-5. At the end of ``validate_scope`` the pack writes its evaluations into the cloud assembly
+2. ``app.synth()`` writes the cloud assembly, then calls the pack's ``validate(context)``; cdk-nag's
+   base class hands the app to :meth:`LensPack.validate_scope`.
+3. ``validate_scope`` reads the cloud assembly (``assembly.py``): every stack template, and from each
+   stack's metadata file the construct path of every resource and the acknowledgements. It runs,
+   in plain Python, every registry rule for each resource's type (see ``template.py`` for why
+   rules read templates). cdk-nag's own walk of the construct tree is not used: it calls back into
+   Python once per resource, and those jsii round trips cost more than the rules themselves.
+4. Every outcome is recorded. Non-compliant ERROR/WARN outcomes go into the returned report exactly
+   as cdk-nag's ``applyRule`` would put them (rule ``<pack>-<suffix>``, grouped by rule, with the
+   construct path), which is how they fail ``cdk synth`` and become acknowledgeable; like cdk-nag,
+   a finding acknowledged with the bare rule id is left out of the report.
+5. At the end the pack writes its evaluations into the cloud assembly
    (``<app outdir>/lens-evaluations.json``), where ``python -m genai_blueprints.lens`` reads them.
 
-Acknowledgements: ``Validations.of(c).acknowledge(cdk.Acknowledgment(id="GenAILens::<rule id>",
-reason=...))`` stores ``{"GenAILens::<rule id>": reason}`` in construct metadata under
-``aws:cdk:acknowledged-rules``. CDK matches it against the violation after the pack returns (and
-writes the reason into ``validation-report.json``); the pack reads the same metadata on the resource
-and its ancestors to record the acknowledgement and its reason in the lens evaluations. An id
-without a namespace (``<rule id>``) is stored as ``Annotation::<rule id>``, which cdk-nag itself
-honours; the pack accepts both forms.
+Acknowledgements: ``Validations.of(c).acknowledge(cdk.Acknowledgment(id="<rule id>", reason=...))``
+stores ``{"Annotation::<rule id>": reason}`` in construct metadata under
+``aws:cdk:acknowledged-rules``, which CDK copies into the stack's metadata file. The pack reads it
+for the resource and its ancestors to record the acknowledgement and its reason. The namespaced
+form (``GenAILens::<rule id>``) is recorded too; CDK itself suppresses that one after the pack
+returns (and writes the reason into ``validation-report.json``).
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any, ClassVar
 
 import aws_cdk as cdk
 import cdk_nag
-import jsii
 
-from .recording import Evaluation, write_pack_evaluations
 from . import genai, ml, sustainability
+from .assembly import ACKNOWLEDGED_RULES_METADATA_KEY, CloudAssembly, EvaluatedResource, LensTemplateNotFoundError
+from .recording import Evaluation, write_pack_evaluations
 from .registry import LensRule, Level
-from .template import Compliance, Outcome, Resource, StackTemplate, non_compliant, not_applicable
+from .template import Compliance, Outcome, non_compliant, not_applicable
 
-_NAG_LEVELS = {Level.ERROR: cdk_nag.NagMessageLevel.ERROR, Level.WARN: cdk_nag.NagMessageLevel.WARN}
-ACKNOWLEDGED_RULES_METADATA_KEY = "aws:cdk:acknowledged-rules"
+__all__ = ["GenAILensChecks", "LensPack", "LensTemplateNotFoundError", "MLLensChecks", "SustainabilityLensChecks"]
 
-
-class LensTemplateNotFoundError(RuntimeError):
-    """validate_scope was called on an app that has not been synthesized."""
-
-
-@jsii.implements(cdk_nag.IApplyRule)
-class _RuleAdapter:
-    """The single IApplyRule adapter: hands one already-evaluated finding to cdk-nag.
-
-    cdk-nag 3 reads these as jsii properties, so they must be ``@property`` getters (plain
-    attributes fail), and ``rule_suffix_override`` must be set or every rule is named "<pack>-value".
-    """
-
-    def __init__(self, node: cdk.CfnResource, rule: LensRule, outcome: Outcome) -> None:
-        self._node = node
-        self._rule = rule
-        self._outcome = outcome
-
-    @property
-    def node(self) -> cdk.CfnResource:
-        return self._node
-
-    @property
-    def info(self) -> str:
-        detail = f" {self._outcome.detail}." if self._outcome.detail else ""
-        return f"{self._rule.title}.{detail} ({self._rule.lens}, {self._rule.pillar}{_bp_suffix(self._rule)})"
-
-    @property
-    def explanation(self) -> str:
-        return self._rule.explanation
-
-    @property
-    def level(self) -> cdk_nag.NagMessageLevel:
-        return _NAG_LEVELS[self._rule.level]
-
-    @property
-    def rule_suffix_override(self) -> str:
-        return self._rule.suffix
-
-    def rule(self, node: cdk.CfnResource) -> cdk_nag.NagRuleCompliance:  # noqa: ARG002 - cdk-nag API
-        return cdk_nag.NagRuleCompliance.NON_COMPLIANT
+_SEVERITIES = {Level.ERROR: "error", Level.WARN: "warning"}
 
 
 def _bp_suffix(rule: LensRule) -> str:
@@ -103,13 +62,12 @@ class LensPack(cdk_nag.NagPack):
     def __init__(self, scope: Any = None, *, verbose: bool = False) -> None:
         super().__init__(scope, verbose=verbose)
         self._pack_name = self.PACK_NAME
+        self._verbose = verbose
         self._rules_by_type: dict[str, list[LensRule]] = {}
         for rule in self.RULES:
             for resource_type in rule.resource_types:
                 self._rules_by_type.setdefault(resource_type, []).append(rule)
         self._evaluations: list[Evaluation] = []
-        self._templates: dict[Any, StackTemplate] = {}
-        self._acknowledgements = _Acknowledgements()
         self.evaluations_file: str | None = None
 
     @property
@@ -118,94 +76,69 @@ class LensPack(cdk_nag.NagPack):
 
     @property
     def evaluations(self) -> list[Evaluation]:
-        """The evaluations of the last validation run, in tree order."""
+        """The evaluations of the last validation run, in template order."""
         return list(self._evaluations)
 
-    # --- cdk-nag entry points -------------------------------------------------------------------
-
     def validate_scope(self, scope: Any) -> cdk.PolicyValidationPluginReport:
-        """Evaluate every CfnResource under ``scope`` and record the results.
+        """Evaluate every resource under ``scope`` and record the results.
 
         Called by CDK during synthesis (through ``validate``). Called directly, it needs the app to
-        have been synthesized first (``app.synth()``), because the rules read the templates.
+        have been synthesized first (``app.synth()``), because the rules read the cloud assembly.
         """
-        self._evaluations = []
-        self._templates = {}
-        self._acknowledgements = _Acknowledgements()
-        report = super().validate_scope(scope)
         root = scope.node.root
-        if isinstance(root, cdk.Stage):
-            path = write_pack_evaluations(
-                root.outdir, self.PACK_NAME, [rule.id for rule in self.RULES], self._evaluations
-            )
-            self.evaluations_file = str(path)
-        return report
+        if not isinstance(root, cdk.Stage):
+            raise LensTemplateNotFoundError(f"{self.PACK_NAME}: {root.node.path!r} is not in an App or Stage")
+        outdir = root.outdir
+        assembly = CloudAssembly.read(outdir)
+        acknowledgements = _Acknowledgements(assembly, root)
+        self._evaluations = []
+        violations: dict[str, cdk.PolicyViolation] = {}
+        for subject in assembly.resources(under=scope.node.path):
+            for rule in self._rules_by_type.get(subject.resource.type, ()):
+                outcome = _evaluate(rule, subject)
+                acknowledgement = None
+                if outcome.compliance is Compliance.NON_COMPLIANT:
+                    acknowledgement = acknowledgements.find(subject.path, rule)
+                    if rule.level is not Level.INFO and not acknowledgements.by_bare_id(acknowledgement, rule):
+                        self._add_violation(violations, rule, outcome, subject.path)
+                self._evaluations.append(_evaluation(self.PACK_NAME, rule, subject, outcome, acknowledgement))
+        self.evaluations_file = str(
+            write_pack_evaluations(outdir, self.PACK_NAME, [rule.id for rule in self.RULES], self._evaluations)
+        )
+        return cdk.PolicyValidationPluginReport(success=not violations, violations=list(violations.values()))
 
     def _check_resource(self, node: cdk.CfnResource) -> None:
-        resource_type = node.cfn_resource_type
-        rules = self._rules_by_type.get(resource_type)
-        if not rules:
-            return
-        path = node.node.path
-        stack = node.stack
-        template = self._template_of(stack)
-        logical_id = template.logical_id_for_path(path) or stack.resolve(node.logical_id)
-        resource = template.resource(logical_id)
-        for rule in rules:
-            if resource is None:  # e.g. a nested stack's resource CDK did not render where expected
-                outcome = not_applicable("resource not found in the synthesized template")
-            else:
-                outcome = _evaluate(rule, resource, template)
-            acknowledgement: tuple[str, str, str] | None = None
-            if outcome.compliance is Compliance.NON_COMPLIANT:
-                acknowledgement = self._acknowledgements.find(node, rule)
-                if rule.level is not Level.INFO:
-                    self._apply_rule(_RuleAdapter(node, rule, outcome))
-            ack_id, reason, ack_path = acknowledgement or ("", "", "")
-            self._evaluations.append(
-                Evaluation(
-                    pack=self.PACK_NAME,
-                    rule_id=rule.id,
-                    stack=template.stack,
-                    path=path,
-                    logical_id=logical_id,
-                    resource_type=resource_type,
-                    compliance=outcome.compliance.value,
-                    level=rule.level.value,
-                    detail=outcome.detail,
-                    acknowledged=acknowledgement is not None,
-                    acknowledgement_id=ack_id,
-                    reason=reason,
-                    acknowledged_at=ack_path,
-                )
+        """NagPack's per-resource hook, which only its tree walk calls; ``validate_scope`` replaces that walk."""
+        raise NotImplementedError(f"{self.PACK_NAME} evaluates the cloud assembly in validate_scope, not per construct")
+
+    def _add_violation(
+        self, violations: dict[str, cdk.PolicyViolation], rule: LensRule, outcome: Outcome, path: str
+    ) -> None:
+        """Add a finding the way cdk-nag's NagPack.addViolation does: one violation per rule id."""
+        resource = cdk.PolicyViolatingResource(construct_path=path, locations=["Properties"])
+        existing = violations.get(rule.id)
+        if existing is not None:
+            violations[rule.id] = cdk.PolicyViolation(
+                rule_name=existing.rule_name,
+                description=existing.description,
+                severity=existing.severity,
+                violating_resources=[*existing.violating_resources, resource],
             )
-
-    # --- helpers --------------------------------------------------------------------------------
-
-    def _template_of(self, stack: cdk.Stack) -> StackTemplate:
-        # Keyed by the stack object: jsii hands back the same Python proxy for the same stack, and
-        # skipping stack.node.path saves two jsii round trips per resource.
-        template = self._templates.get(stack)
-        if template is None:
-            stack_path = stack.node.path
-            stage = cdk.Stage.of(stack)
-            outdir = stage.outdir if stage is not None else ""
-            template_path = os.path.join(outdir, stack.template_file)
-            if not os.path.exists(template_path):
-                raise LensTemplateNotFoundError(
-                    f"{self.PACK_NAME}: no synthesized template for stack '{stack_path}' at "
-                    f"{template_path}. Register the pack with add_lens_checks(app) and synthesize, "
-                    "or call app.synth() before pack.validate_scope(app)."
-                )
-            template = StackTemplate.load(template_path, stack=stack_path)
-            self._templates[stack] = template
-        return template
+            return
+        detail = f" {outcome.detail}." if outcome.detail else ""
+        info = f"{rule.title}.{detail} ({rule.lens}, {rule.pillar}{_bp_suffix(rule)})"
+        violations[rule.id] = cdk.PolicyViolation(
+            rule_name=rule.id,
+            description=f"{info} {rule.explanation}" if self._verbose else info,
+            severity=_SEVERITIES[rule.level],
+            violating_resources=[resource],
+        )
 
 
-def _evaluate(rule: LensRule, resource: Resource, template: StackTemplate) -> Outcome:
+def _evaluate(rule: LensRule, subject: EvaluatedResource) -> Outcome:
     """Run one rule. Rules are written not to raise; if one does, that is a finding, not a crash."""
     try:
-        outcome = rule.check(resource, template)
+        outcome = rule.check(subject.resource, subject.template)
     except Exception as error:  # noqa: BLE001 - a broken rule must not break synthesis
         return non_compliant(f"rule raised {type(error).__name__}: {error}")
     if not isinstance(outcome, Outcome):
@@ -213,40 +146,74 @@ def _evaluate(rule: LensRule, resource: Resource, template: StackTemplate) -> Ou
     return outcome
 
 
-class _Acknowledgements:
-    """Reads acknowledgements from construct metadata, each construct once per validation run.
+def _evaluation(
+    pack: str, rule: LensRule, subject: EvaluatedResource, outcome: Outcome,
+    acknowledgement: tuple[str, str, str] | None,
+) -> Evaluation:
+    ack_id, reason, ack_path = acknowledgement or ("", "", "")
+    return Evaluation(
+        pack=pack,
+        rule_id=rule.id,
+        stack=subject.template.stack,
+        path=subject.path,
+        logical_id=subject.resource.logical_id,
+        resource_type=subject.resource.type,
+        compliance=outcome.compliance.value,
+        level=rule.level.value,
+        detail=outcome.detail,
+        acknowledged=acknowledgement is not None,
+        acknowledgement_id=ack_id,
+        reason=reason,
+        acknowledged_at=ack_path,
+    )
 
-    ``node.metadata`` is an expensive jsii call (entries carry stack traces), and ancestors such as
-    stacks are shared by many resources, hence the cache. Only non-compliant outcomes look here.
+
+class _Acknowledgements:
+    """Finds the closest acknowledgement of a rule on a construct path or its ancestors.
+
+    Constructs in stacks: from the cloud assembly's metadata files. The few above every stack (the
+    App, Stages) are not in any metadata file; their metadata is read through jsii, once each, and
+    only when a non-compliant outcome asks.
     """
 
-    def __init__(self) -> None:
-        self._cache: dict[Any, tuple[list[tuple[str, str]], str, Any]] = {}
+    def __init__(self, assembly: CloudAssembly, root: Any) -> None:
+        self._assembly = assembly
+        self._root = root
+        self._above_stacks: dict[str, list[tuple[str, str]]] = {}
 
-    def _read(self, construct: Any) -> tuple[list[tuple[str, str]], str, Any]:
-        cached = self._cache.get(construct)
-        if cached is None:
-            acknowledged = [
+    def find(self, path: str, rule: LensRule) -> tuple[str, str, str] | None:
+        """(acknowledged id, reason, construct path) of the closest acknowledgement of ``rule``."""
+        wanted = {rule.acknowledgement_id.lower(), f"annotation::{rule.id}".lower()}
+        current: str | None = path
+        while current is not None:
+            for ack_id, reason in self._at(current):
+                if ack_id.lower() in wanted:
+                    return ack_id, reason, current
+            current = current.rpartition("/")[0] if current else None
+        return None
+
+    @staticmethod
+    def by_bare_id(acknowledgement: tuple[str, str, str] | None, rule: LensRule) -> bool:
+        """Whether cdk-nag itself would honour it: the bare rule id (stored as ``Annotation::<id>``)."""
+        if acknowledgement is None:
+            return False
+        ack_id = acknowledgement[0]
+        return ack_id.lower().startswith("annotation::") and ack_id[len("annotation::"):] == rule.id
+
+    def _at(self, path: str) -> list[tuple[str, str]]:
+        if self._assembly.covers(path):
+            return self._assembly.acknowledgements.get(path, [])
+        if path not in self._above_stacks:
+            construct = self._root
+            for child_id in filter(None, path.split("/")):
+                construct = construct.node.find_child(child_id)
+            self._above_stacks[path] = [
                 (str(ack_id), str(reason))
                 for entry in construct.node.metadata
                 if entry.type == ACKNOWLEDGED_RULES_METADATA_KEY and isinstance(entry.data, dict)
                 for ack_id, reason in entry.data.items()
             ]
-            cached = (acknowledged, construct.node.path if acknowledged else "", construct.node.scope)
-            self._cache[construct] = cached
-        return cached
-
-    def find(self, node: Any, rule: LensRule) -> tuple[str, str, str] | None:
-        """(acknowledged id, reason, construct path) of the closest acknowledgement of ``rule``."""
-        wanted = {rule.acknowledgement_id.lower(), f"annotation::{rule.id}".lower()}
-        current = node
-        while current is not None:
-            acknowledged, path, parent = self._read(current)
-            for ack_id, reason in acknowledged:
-                if ack_id.lower() in wanted:
-                    return ack_id, reason, path
-            current = parent
-        return None
+        return self._above_stacks[path]
 
 
 class GenAILensChecks(LensPack):

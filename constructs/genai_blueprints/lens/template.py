@@ -199,8 +199,8 @@ class StackTemplate:
             yield from self._by_type.get(resource_type, [])
 
     def all_resources(self) -> Iterator[Resource]:
-        for resources in self._by_type.values():
-            yield from resources
+        """Every resource, in template order."""
+        yield from self._by_id.values()
 
     def resource(self, logical_id: str) -> Resource | None:
         return self._by_id.get(logical_id)
