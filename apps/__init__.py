@@ -6,11 +6,6 @@ from collections.abc import Collection
 
 import aws_cdk as cdk
 
-from apps.assistant.stack import AssistantStack
-from apps.image_generation.config import ImageGenerationConfig
-from apps.image_generation.stack import ImageGenerationStack
-from apps.knowledge_base.stack import DocumentQaStack
-
 SAMPLE_STACK_NAMES = ("ImageGeneration", "Assistant", "DocumentQa")
 # `cdk synth ImageGeneration -c samples=ImageGeneration`: the CDK CLI runs the whole app whatever
 # stacks it is asked for, so without this every synth builds, validates and checks every sample.
@@ -53,8 +48,13 @@ def build_sample_stacks(app: cdk.Stage, *, only: Collection[str] | None = None) 
     if only is None and is_app:
         only = selected_samples(app)
     wanted = SAMPLE_STACK_NAMES if only is None else only
+    # Each sample's modules are imported only when it is built: importing a blueprint imports the
+    # aws_cdk modules it uses, which is a good part of a one-sample synth.
     stacks: list[cdk.Stack] = []
     if "ImageGeneration" in wanted:
+        from apps.image_generation.config import ImageGenerationConfig
+        from apps.image_generation.stack import ImageGenerationStack
+
         image_config = ImageGenerationConfig.load()
         stacks.append(
             ImageGenerationStack(
@@ -62,8 +62,12 @@ def build_sample_stacks(app: cdk.Stage, *, only: Collection[str] | None = None) 
             )
         )
     if "Assistant" in wanted:
+        from apps.assistant.stack import AssistantStack
+
         stacks.append(AssistantStack(app, "Assistant", env=cdk.Environment(region="us-east-1")))
     if "DocumentQa" in wanted:
+        from apps.knowledge_base.stack import DocumentQaStack
+
         stacks.append(DocumentQaStack(app, "DocumentQa", env=cdk.Environment(region="us-east-1")))
     if is_app and only is None:
         from apps.pipeline import add_delivery_pipeline

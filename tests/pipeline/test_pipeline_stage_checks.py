@@ -1,8 +1,8 @@
 """The packs registered on the App (as `python -m apps` does) check every stack the pipeline deploys.
 
 Verified in aws-cdk-lib 2.275 + cdk-nag 3.0.2: CDK hands every validation plugin, wherever it is
-registered, `appConstruct` = the App, and cdk-nag's NagPack walks that whole construct tree, nested
-Stages included. So `add_lens_checks(app)` reaches the Test and Production stages; registering the
+registered, `appConstruct` = the App; AwsSolutions (cdk-nag's NagPack) walks that whole construct tree,
+nested Stages included, and the lens packs read the whole cloud assembly, nested stage assemblies included. So `add_lens_checks(app)` reaches the Test and Production stages; registering the
 packs on each Stage as well would only report every finding twice. (cdk-nag 2 was an Aspect, and
 Aspects do not cross Stage boundaries: that is the gap the old guidance had.)
 """
