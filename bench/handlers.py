@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.measure import REPO_ROOT, Run, Series, base_env, repeat, run_process
 from bench.report import Budget, Figure
+from genai_blueprints.powertools import POWERTOOLS_VERSION  # plain Python: no aws-cdk-lib, no jsii
 
 COLD_START = "Handler cold start"
 PNG = "PNG conversion"
@@ -26,6 +27,9 @@ WORKER = REPO_ROOT / "bench" / "handler_worker.py"
 IMPORT_BUDGET_S = 0.5
 PNG_BUDGET_S = {512: 0.1, 1024: 0.3}
 PNG_MEMORY_BUDGET_MB = 512.0
+# What the AWS-published Powertools layer holds (every extra but the SDK and third-party backends);
+# the functions get Powertools from it, not from their requirements.txt.
+POWERTOOLS_LAYER_PACKAGES = (f"aws-lambda-powertools[all]=={POWERTOOLS_VERSION}",)
 
 
 def handler_modules() -> list[tuple[str, Path]]:
@@ -37,13 +41,22 @@ def handler_modules() -> list[tuple[str, Path]]:
     )
 
 
-def lambda_env(folder: Path, *, deps: Path | None = None, runtime: Path | None = None, **extra: str) -> dict[str, str]:
+def lambda_env(
+    folder: Path,
+    *,
+    deps: Path | None = None,
+    powertools: Path | None = None,
+    runtime: Path | None = None,
+    **extra: str,
+) -> dict[str, str]:
     """What Lambda sets for a PythonHandlerFunction (X-Ray active), with the handler on the path.
 
-    With `deps` and `runtime` (see prepare_lambda_paths) the path holds only what the deployed
-    function has: its code, its bundled requirements, the shared layer and the runtime's boto3.
+    With `deps`, `powertools` and `runtime` (see prepare_lambda_paths) the path holds only what the
+    deployed function has: its code, its bundled requirements, the two layers (both extracted into
+    /opt/python: the shared layer and the Powertools layer) and the runtime's boto3.
     """
-    paths = [folder, *([deps] if deps else []), SHARED_LAYER, *([runtime] if runtime else [])]
+    paths = [folder, *([deps] if deps else []), SHARED_LAYER, *([powertools] if powertools else []),
+             *([runtime] if runtime else [])]
     env = base_env(
         PYTHONPATH=os.pathsep.join(map(str, paths)),
         LAMBDA_TASK_ROOT=str(folder),
@@ -65,14 +78,16 @@ def lambda_env(folder: Path, *, deps: Path | None = None, runtime: Path | None =
     return env
 
 
-def _pip_target(requirements: list[str], target: Path) -> bool:
-    """pip-installs `requirements` (host platform) into `target` once; False if pip cannot."""
+def _pip_target(requirements: list[str], target: Path, *, compile_bytecode: bool = False) -> bool:
+    """pip-installs `requirements` (host platform) into `target` once; False if pip cannot. With
+    `compile_bytecode`, pip writes the host Python's .pyc files, as a layer built for the runtime has."""
     marker = target / ".bench-complete"
     if marker.exists():
         return True
     shutil.rmtree(target, ignore_errors=True)
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               "--only-binary=:all:", "--no-compile", "--target", str(target), *requirements]
+               "--only-binary=:all:", "--compile" if compile_bytecode else "--no-compile", "--target", str(target),
+               *requirements]
     if subprocess.run(command, capture_output=True, text=True).returncode != 0:
         return False
     marker.touch()
@@ -91,30 +106,47 @@ def _drop_runtime_provided(target: Path) -> None:
                 shutil.rmtree(path)
 
 
-def prepare_lambda_paths(work: Path) -> tuple[dict[str, Path], Path] | None:
-    """Each handler's requirements and the runtime's boto3 installed apart, as Lambda lays them out;
-    None if pip cannot install them (then the venv stands in, which holds more than Lambda)."""
+def _keyed(work: Path, prefix: str, packages: list[str] | tuple[str, ...]) -> Path:
+    """A folder under `work` named by its packages' pins, so a change of pins installs afresh."""
+    return work / (prefix + hashlib.sha256("\n".join(packages).encode()).hexdigest()[:12])
+
+
+def prepare_lambda_paths(work: Path) -> tuple[dict[str, Path | None], Path, Path] | None:
+    """Each handler's requirements (None where it has none), the Powertools layer and the runtime's
+    boto3 installed apart, as Lambda lays them out; None if pip cannot install them (then the venv
+    stands in, which holds more than Lambda).
+
+    The Powertools layer copy is installed with bytecode (the AWS-published layer ships it), without
+    the runtime's boto3 (which aws-encryption-sdk pulls in)."""
     from importlib import metadata
 
     runtime_packages = [f"{name}=={metadata.version(name)}" for name in ("boto3", "botocore", "s3transfer")]
-    runtime = work / ("runtime-" + hashlib.sha256(" ".join(runtime_packages).encode()).hexdigest()[:12])
+    runtime = _keyed(work, "runtime-", runtime_packages)
     if not _pip_target(runtime_packages, runtime):
         return None
-    deps: dict[str, Path] = {}
+    powertools = _keyed(work, "powertools-layer-", POWERTOOLS_LAYER_PACKAGES)
+    if not _pip_target(list(POWERTOOLS_LAYER_PACKAGES), powertools, compile_bytecode=True):
+        return None
+    _drop_runtime_provided(powertools)
+    deps: dict[str, Path | None] = {}
     for module, folder in handler_modules():
         requirements = [line.split("#", 1)[0].strip() for line in (folder / "requirements.txt").read_text().splitlines()]
         requirements = sorted(line for line in requirements if line)
-        target = work / ("deps-" + hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:12])
-        if requirements and not _pip_target(requirements, target):
+        if not requirements:
+            deps[module] = None
+            continue
+        target = _keyed(work, "deps-", requirements)
+        if not _pip_target(requirements, target):
             return None
         _drop_runtime_provided(target)
         deps[module] = target
-    return deps, runtime
+    return deps, powertools, runtime
 
 
 def _source_only_copy(source: Path, target: Path) -> Path:
-    """A copy of `source` without bytecode: what a bundled asset (pip --no-compile, *.pyc
-    excluded) holds. Lambda's /var/task is read-only, so such code is compiled at every cold start."""
+    """A copy of `source` without bytecode: what a bundled asset holds when the build host has no
+    python3.14 to compile it (pip --no-compile, *.pyc excluded). Lambda's /var/task and /opt are
+    read-only, so such code is compiled at every cold start."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".bench-complete"))
     return target
@@ -129,8 +161,10 @@ def measure_cold_start(work: Path, repeats: int) -> tuple[list[Figure], list[str
     def env_for(module: str | None, folder: Path) -> dict[str, str]:
         if layout is None:
             return lambda_env(folder)
-        deps, runtime = layout
-        return lambda_env(folder, deps=deps.get(module) if module else None, runtime=runtime)
+        deps, powertools, runtime = layout
+        if module is None:  # the floors: the runtime alone
+            return lambda_env(folder, runtime=runtime)
+        return lambda_env(folder, deps=deps[module], powertools=powertools, runtime=runtime)
 
     def measure(command: list[str], env: dict[str, str]) -> Series:
         run_process(command, env=env)  # warm-up: writes bytecode where allowed, fills the page cache
@@ -158,11 +192,12 @@ def measure_cold_start(work: Path, repeats: int) -> tuple[list[Figure], list[str
         )
         if layout is None:
             continue
-        deps, runtime = layout
+        deps, powertools, runtime = layout
         copies = work / "source-only" / module
         source_env = lambda_env(
             _source_only_copy(folder, copies / "task"),
-            deps=_source_only_copy(deps[module], copies / "deps") if deps[module].exists() else None,
+            deps=_source_only_copy(deps[module], copies / "deps") if deps[module] else None,
+            powertools=powertools,  # the published layer's bytecode, as deployed
             runtime=runtime,
             PYTHONDONTWRITEBYTECODE="1",
         )
@@ -171,15 +206,15 @@ def measure_cold_start(work: Path, repeats: int) -> tuple[list[Figure], list[str
         )
         as_bundled = measure(command, source_env)
         figures.append(
-            Figure(COLD_START, f"import {module}, as bundled (no bytecode)", as_bundled.phase("import"), "s",
+            Figure(COLD_START, f"import {module}, as bundled", as_bundled.phase("import"), "s",
                    as_bundled.load1, floor=floor_boto3.phase("import"), budget=budget,
                    cpu=as_bundled.phase("import_cpu"), other_cpu=as_bundled.other_cpu,
-                   note="function code, requirements and layer compiled from source at import, "
-                        "as in Lambda with the current bundling")
+                   note="function code, its requirements and the shared layer compiled from source at "
+                        "import; Powertools from its layer's bytecode")
         )
     where = (
         "with only what the deployed function has on its path (its folder, its requirements.txt "
-        "installed apart, the shared layer, the runtime's boto3; `python -S`)"
+        "installed apart, the shared layer, the Powertools layer, the runtime's boto3; `python -S`)"
         if layout
         else "with the project venv on the path (pip could not lay out the function as deployed, so "
         "packages the function does not ship, such as requests, may be imported and counted)"
@@ -189,9 +224,15 @@ def measure_cold_start(work: Path, repeats: int) -> tuple[list[Figure], list[str
         "the environment Lambda sets (LAMBDA_TASK_ROOT, AWS_LAMBDA_FUNCTION_NAME, the Powertools "
         "variables), so X-Ray's recorder takes its Lambda path. Host Python "
         f"{sys.version_info.major}.{sys.version_info.minor} on x86_64; the functions run Python 3.14 on arm64. "
-        "'as bundled' runs the same code without any .pyc for the function, its requirements or the "
-        "layer: the bundling installs wheels with pip --no-compile and excludes *.pyc, and /var/task "
-        "is read-only, so that is what each real cold start pays."
+        "'as bundled' runs the same code as deployed from a build host without python3.14 "
+        f"({'this host has one, so its own bundling would compile them' if shutil.which('python3.14') else 'as this one'}): "
+        "no .pyc for the function's folder, its remaining requirements (numpy and Pillow for "
+        "png_postprocessor) or the project's shared layer (the bundling installs wheels with pip "
+        "--no-compile, excludes *.pyc and compiles only with a python3.14), and /var/task and /opt "
+        "are read-only, so each real cold start compiles those; Powertools and its dependencies "
+        f"(aws-xray-sdk, wrapt, ...) come from a copy of the AWS Powertools layer "
+        f"({', '.join(POWERTOOLS_LAYER_PACKAGES)} without the runtime's boto3) with bytecode, as the "
+        "published layer ships it."
     ]
     return figures, notes
 

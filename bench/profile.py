@@ -104,15 +104,15 @@ def profile_import(module: str, *, no_bytecode: bool) -> None:
         print("pip could not lay the function out as deployed: profiling with the venv on the path")
         env, command = lambda_env(folders[module]), [sys.executable]
     else:
-        deps, runtime = layout
+        deps, powertools, runtime = layout
         if no_bytecode:
             copies = Path(tempfile.mkdtemp(prefix="bench-import-"))
             task = _source_only_copy(folders[module], copies / "task")
-            dep = _source_only_copy(deps[module], copies / "deps")
-            env = lambda_env(task, deps=dep, runtime=runtime, PYTHONDONTWRITEBYTECODE="1")
+            dep = _source_only_copy(deps[module], copies / "deps") if deps[module] else None
+            env = lambda_env(task, deps=dep, powertools=powertools, runtime=runtime, PYTHONDONTWRITEBYTECODE="1")
             env["PYTHONPATH"] = env["PYTHONPATH"].replace(str(SHARED_LAYER), str(_source_only_copy(SHARED_LAYER, copies / "layer")))
         else:
-            env = lambda_env(folders[module], deps=deps[module], runtime=runtime)
+            env = lambda_env(folders[module], deps=deps[module], powertools=powertools, runtime=runtime)
         command = [sys.executable, "-S"]
     result = subprocess.run([*command, "-X", "importtime", "-c", f"import {module}"], env=env,
                             capture_output=True, text=True, check=True)
@@ -144,7 +144,7 @@ def main() -> None:
     png.add_argument("size", type=int)
     importing = sub.add_parser("import")
     importing.add_argument("module")
-    importing.add_argument("--no-bytecode", action="store_true", help="as bundled: no .pyc for the function")
+    importing.add_argument("--no-bytecode", action="store_true", help="as bundled: no .pyc for the function (Powertools layer keeps its own)")
     args = parser.parse_args()
     if args.what == "synth":
         profile_synth(args.no_lens)

@@ -3,6 +3,12 @@
 CDK's default bundling runs pip inside a Docker image; these machines (and many CI runners) have no
 Docker engine. pip can fetch wheels built for another platform instead, so the asset is built on the
 host and still matches the function's runtime and architecture.
+
+Lambda's /var/task is read-only, so code bundled without bytecode is compiled from source at every
+cold start. When the build host has an interpreter of exactly the runtime's version (python3.14 for
+the python3.14 runtime), the asset is compiled with it (unchecked-hash .pyc files: asset zips do not
+keep source mtimes, so timestamp-checked bytecode would be ignored). Powertools is not bundled at all:
+it comes from the AWS-published layer, which ships bytecode (see genai_blueprints.powertools).
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ RUNTIME_PROVIDED_PACKAGES = ("boto3", "botocore", "s3transfer", "urllib3", "date
 # Distribution names whose metadata folders differ from the import name.
 _DISTRIBUTIONS = {"dateutil": "python_dateutil"}
 
-# Files that must never reach the asset: they change its hash without changing the function.
+# Files that must never reach the asset from the source folder: they change its hash without changing
+# the function. (The bytecode compiled for the runtime after bundling is added to the output, not copied.)
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", "tests", ".venv", ".pytest_cache"]
 
 
@@ -88,7 +95,49 @@ class LocalPipBundling:
             )
             subprocess.run(command, check=True)
             drop_runtime_provided(target)
+        compile_bytecode(target, python_version=self._python_version)
         return True
+
+
+def bytecode_compile_command(target: Path, *, python_version: str) -> list[str] | None:
+    """The command that compiles everything under `target` with the runtime's Python version, or None
+    if the build host has no `python<version>` on its PATH (bytecode is specific to a minor version)."""
+    interpreter = shutil.which(f"python{python_version}")
+    if interpreter is None:
+        return None
+    return [interpreter, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)]
+
+
+# Python versions already reported missing in this process: one line per synth, not one per asset.
+_REPORTED_MISSING: set[str] = set()
+
+
+def compile_bytecode(target: Path, *, python_version: str) -> bool:
+    """Adds __pycache__/*.cpython-XY.pyc (unchecked-hash) for the runtime's Python to `target`.
+
+    Returns False, and says so once per process, when no interpreter of that version is available.
+    """
+    command = bytecode_compile_command(target, python_version=python_version)
+    if command is None:
+        if python_version not in _REPORTED_MISSING:
+            _REPORTED_MISSING.add(python_version)
+            print(
+                f"genai-blueprints bundling: no python{python_version} on this build host, so Lambda assets carry "
+                f"no bytecode and every cold start compiles the handler code from source; install "
+                f"python{python_version} on the build host (on PATH) to bundle bytecode.",
+                file=sys.stderr,
+                flush=True,
+            )
+        return False
+    result = subprocess.run(command, check=False, capture_output=True, text=True)
+    if result.returncode != 0:  # e.g. a wheel's test data written for another Python: imported never
+        print(
+            f"genai-blueprints bundling: python{python_version} could not compile every file in {target} "
+            f"(those compile at import): {(result.stdout + result.stderr).strip()[:500]}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return True
 
 
 def drop_runtime_provided(target: Path) -> None:
@@ -108,8 +157,11 @@ def _has_requirements(requirements: Path) -> bool:
 
 
 def handler_code(source_dir: Path, *, runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> lambda_.Code:
-    """Lambda code for a handler folder, bundled locally (Docker only as CDK's last resort)."""
-    docker_command = "pip install -r requirements.txt -t /asset-output && cp -au . /asset-output"
+    """Lambda code for a handler (or layer) folder, bundled locally (Docker only as CDK's last resort)."""
+    docker_command = (
+        "{ [ ! -f requirements.txt ] || pip install -r requirements.txt -t /asset-output; } && cp -au . /asset-output"
+        " && python -m compileall -q --invalidation-mode unchecked-hash /asset-output"
+    )
     return lambda_.Code.from_asset(
         str(source_dir),
         exclude=ASSET_EXCLUDES,

@@ -8,14 +8,19 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from genai_blueprints._handler_code import handler_source_dir
 from genai_blueprints.acknowledgements import acknowledge
-from genai_blueprints.bundling import ASSET_EXCLUDES, handler_code
+from genai_blueprints.bundling import handler_code, python_version_of
+from genai_blueprints.powertools import POWERTOOLS_VERSION, powertools_layer_parameter_name
 from genai_blueprints.validation import PropsValidator
 
 METRICS_NAMESPACE = "GenAIBlueprints"
+# Fixed ids on the stack: every PythonHandlerFunction of a stack shares these two layers.
+SHARED_LAYER_ID = "GenAIBlueprintsSharedLayer"
+POWERTOOLS_LAYER_ID = "GenAIBlueprintsPowertoolsLayer"
 
 
 class PythonHandlerFunction(Construct):
@@ -25,8 +30,13 @@ class PythonHandlerFunction(Construct):
     tracing, Powertools configuration, explicit memory and timeout, and its own log group with a
     retention period. Dependencies from the folder's requirements.txt are bundled without Docker.
 
-    Every function carries the shared layer (lambda/shared_layer/python): modules more than one
-    handler imports, kept once and hashed into the layer's own asset.
+    Every function carries two layers, each created once per stack and shared by its functions:
+    - the shared layer (lambda/shared_layer/python): modules more than one handler imports, kept once
+      and hashed into the layer's own asset;
+    - the AWS-published Powertools layer (genai_blueprints.powertools.POWERTOOLS_VERSION, all extras,
+      aws-xray-sdk included, with bytecode compiled for the runtime), its version ARN read at deploy
+      time from the public SSM parameter /aws/service/powertools/python/{arch}/python{X.Y}/{version}.
+      Handler requirements.txt files therefore do not list Powertools.
 
     Its role has no managed policy: it may write to its own log group and send traces, and gets
     everything else through grants.
@@ -35,7 +45,8 @@ class PythonHandlerFunction(Construct):
         function: the Lambda function.
         role: the function's execution role.
         log_group: the function's log group.
-        shared_layer: the layer of shared handler modules.
+        shared_layer: the layer of shared handler modules (one per stack).
+        powertools_layer: the Powertools layer (one per stack).
     """
 
     RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -80,14 +91,8 @@ class PythonHandlerFunction(Construct):
         self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention)
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
         self.log_group.grant_write(self.role)
-        self.shared_layer = lambda_.LayerVersion(
-            self,
-            "SharedLayer",
-            code=lambda_.Code.from_asset(str(handler_source_dir("shared_layer")), exclude=ASSET_EXCLUDES),
-            compatible_runtimes=[self.RUNTIME],
-            compatible_architectures=[self.ARCHITECTURE],
-            description="Modules shared by genai-blueprints handlers",
-        )
+        self.shared_layer: lambda_.ILayerVersion = shared_layer(self, runtime=self.RUNTIME, architecture=self.ARCHITECTURE)
+        self.powertools_layer: lambda_.ILayerVersion = powertools_layer(self, runtime=self.RUNTIME, architecture=self.ARCHITECTURE)
         self.function = lambda_.Function(
             self,
             "Function",
@@ -101,7 +106,7 @@ class PythonHandlerFunction(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             log_group=self.log_group,
             role=self.role,
-            layers=[self.shared_layer],
+            layers=[self.shared_layer, self.powertools_layer],
             reserved_concurrent_executions=reserved_concurrency,
             environment={
                 "POWERTOOLS_SERVICE_NAME": service_name,
@@ -115,3 +120,40 @@ class PythonHandlerFunction(Construct):
             "AwsSolutions-IAM5[Resource::*]",
             "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.",
         )
+
+
+def shared_layer(scope: Construct, *, runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> lambda_.ILayerVersion:
+    """The stack's layer of shared handler modules (lambda/shared_layer), created on first use."""
+    stack = cdk.Stack.of(scope)
+    existing = stack.node.try_find_child(SHARED_LAYER_ID)
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    return lambda_.LayerVersion(
+        stack,
+        SHARED_LAYER_ID,
+        # Bundled like a handler (no requirements), so it carries bytecode when the build host can compile it.
+        code=handler_code(handler_source_dir("shared_layer"), runtime=runtime, architecture=architecture),
+        compatible_runtimes=[runtime],
+        compatible_architectures=[architecture],
+        description="Modules shared by genai-blueprints handlers",
+    )
+
+
+def powertools_layer(
+    scope: Construct, *, runtime: lambda_.Runtime, architecture: lambda_.Architecture
+) -> lambda_.ILayerVersion:
+    """The stack's reference to the AWS-published Powertools layer, created on first use.
+
+    Its ARN is a CloudFormation parameter of type AWS::SSM::Parameter::Value<String> defaulting to the
+    public parameter name, so it is resolved in the deployment's region at deploy time (synth needs no
+    AWS account).
+    """
+    stack = cdk.Stack.of(scope)
+    existing = stack.node.try_find_child(POWERTOOLS_LAYER_ID)
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    parameter = powertools_layer_parameter_name(
+        architecture=architecture.name, python_version=python_version_of(runtime), version=POWERTOOLS_VERSION
+    )
+    arn = ssm.StringParameter.value_for_string_parameter(stack, parameter)
+    return lambda_.LayerVersion.from_layer_version_arn(stack, POWERTOOLS_LAYER_ID, arn)

@@ -37,12 +37,30 @@ def test_handler_modules_are_the_lambda_folders_with_a_same_named_module():
 
 def test_lambda_env_sets_what_lambda_sets_and_orders_the_path(tmp_path):
     folder = handlers.LAMBDA_DIR / "result_tracker"
-    env = handlers.lambda_env(folder, deps=tmp_path / "deps", runtime=tmp_path / "runtime")
+    env = handlers.lambda_env(folder, deps=tmp_path / "deps", powertools=tmp_path / "powertools",
+                              runtime=tmp_path / "runtime")
+    # /var/task, then /opt/python (both layers), then the runtime's own packages
     assert env["PYTHONPATH"].split(":") == [str(folder), str(tmp_path / "deps"), str(handlers.SHARED_LAYER),
-                                            str(tmp_path / "runtime")]
+                                            str(tmp_path / "powertools"), str(tmp_path / "runtime")]
     assert env["LAMBDA_TASK_ROOT"] == str(folder)  # X-Ray's recorder takes its Lambda path only with it
     assert env["POWERTOOLS_SERVICE_NAME"] == "result_tracker"
     assert env["AWS_LAMBDA_FUNCTION_NAME"]
+
+
+def test_powertools_layer_copy_is_the_version_the_functions_deploy():
+    from genai_blueprints.powertools import POWERTOOLS_VERSION
+
+    assert handlers.POWERTOOLS_LAYER_PACKAGES == (f"aws-lambda-powertools[all]=={POWERTOOLS_VERSION}",)
+
+
+def test_source_only_copy_drops_bytecode_and_bench_markers(tmp_path):
+    source = tmp_path / "deps"
+    (source / "pkg" / "__pycache__").mkdir(parents=True)
+    (source / "pkg" / "__init__.py").write_text("")
+    (source / "pkg" / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"\0")
+    (source / ".bench-complete").touch()
+    copy = handlers._source_only_copy(source, tmp_path / "copy")
+    assert sorted(str(path.relative_to(copy)) for path in copy.rglob("*")) == ["pkg", "pkg/__init__.py"]
 
 
 def test_benchmark_payloads_take_the_conversions_real_paths():

@@ -1,7 +1,12 @@
-"""Docker-free bundling: the pip command targets Lambda's platform; sources are copied cleanly."""
+"""Docker-free bundling: the pip command targets Lambda's platform; sources are copied cleanly; the
+output carries bytecode for the runtime when the build host has that Python."""
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,9 +14,43 @@ from aws_cdk import aws_lambda as lambda_
 
 import aws_cdk as cdk
 
+from genai_blueprints import bundling
 from genai_blueprints.bundling import LocalPipBundling, pip_install_command, python_version_of
+from genai_blueprints.handler_function import PythonHandlerFunction
+from harness import make_app
 
 BUNDLING_OPTIONS = cdk.BundlingOptions(image=lambda_.Runtime.PYTHON_3_14.bundling_image)
+HOST_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
+HOST_TAG = sys.implementation.cache_tag  # cpython-311
+# A Python runtime of the host's own version, so the bundling finds an interpreter for it here.
+HOST_RUNTIME = lambda_.Runtime(f"python{HOST_VERSION}", lambda_.RuntimeFamily.PYTHON)
+_real_run = subprocess.run
+
+
+@pytest.fixture
+def host_python(monkeypatch):
+    """`python<host version>` resolves to this interpreter, any other version to nothing."""
+    looked_up = []
+
+    def which(name):
+        looked_up.append(name)
+        return sys.executable if name == f"python{HOST_VERSION}" else None
+
+    monkeypatch.setattr(shutil, "which", which)
+    return looked_up
+
+
+@pytest.fixture
+def no_runtime_python(monkeypatch):
+    """No interpreter of any version on the build host; the missing-Python line not yet printed."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(bundling, "_REPORTED_MISSING", set())
+
+
+def _pyc_flags(path: Path) -> int:
+    header = path.read_bytes()[:16]
+    assert header[:4] == importlib.util.MAGIC_NUMBER, path
+    return int.from_bytes(header[4:8], "little")
 
 
 def test_python_version_comes_from_the_runtime():
@@ -34,7 +73,9 @@ def test_pip_installs_only_wheels_for_the_function_platform(architecture, platfo
     assert [command[i + 1] for i, arg in enumerate(command) if arg == "--platform"] == platforms
 
 
-def test_local_bundling_copies_sources_without_caches_and_skips_pip_without_requirements(tmp_path, monkeypatch):
+def test_local_bundling_copies_sources_without_caches_and_skips_pip_without_requirements(
+    tmp_path, monkeypatch, no_runtime_python
+):
     source = tmp_path / "handler"
     (source / "__pycache__").mkdir(parents=True)
     (source / "handler.py").write_text("def handler(event, context): return 1\n")
@@ -49,7 +90,7 @@ def test_local_bundling_copies_sources_without_caches_and_skips_pip_without_requ
     assert sorted(p.name for p in output.iterdir()) == ["handler.py"]
 
 
-def test_local_bundling_runs_pip_for_requirements_and_drops_the_runtime_sdk(tmp_path, monkeypatch):
+def test_local_bundling_runs_pip_for_requirements_and_drops_the_runtime_sdk(tmp_path, monkeypatch, no_runtime_python):
     source = tmp_path / "handler"
     source.mkdir()
     (source / "handler.py").write_text("")
@@ -74,3 +115,94 @@ def test_local_bundling_runs_pip_for_requirements_and_drops_the_runtime_sdk(tmp_
     assert command[command.index("--requirement") + 1] == str(source / "requirements.txt")
     assert command[command.index("--target") + 1] == str(output)
     assert sorted(p.name for p in output.iterdir()) == ["aws_lambda_powertools", "handler.py"]
+
+
+def test_local_bundling_compiles_sources_and_wheels_with_the_runtime_python(tmp_path, monkeypatch, host_python):
+    source = tmp_path / "handler"
+    (source / "__pycache__").mkdir(parents=True)
+    (source / "handler.py").write_text("import helper\ndef handler(event, context): return helper.VALUE\n")
+    (source / "helper.py").write_text("VALUE = 1\n")
+    (source / "__pycache__" / f"stale.{HOST_TAG}.pyc").write_bytes(b"\0")  # a source cache: never copied
+    (source / "requirements.txt").write_text("somepackage==1.0\n")
+    commands = []
+
+    def fake_pip_real_compileall(command, **kwargs):
+        commands.append(command)
+        if command[1:3] == ["-m", "pip"]:
+            package = Path(command[command.index("--target") + 1]) / "somepackage"
+            package.mkdir()
+            (package / "__init__.py").write_text("NAME = 'somepackage'\n")
+            return subprocess.CompletedProcess(command, 0)
+        return _real_run(command, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", fake_pip_real_compileall)
+    output = tmp_path / "out"
+    output.mkdir()
+
+    bundled = LocalPipBundling(source, runtime=HOST_RUNTIME, architecture=lambda_.Architecture.ARM_64)
+    assert bundled.try_bundle(str(output), BUNDLING_OPTIONS) is True
+
+    assert f"python{HOST_VERSION}" in host_python
+    compile_command = commands[-1]
+    assert compile_command[:3] == [sys.executable, "-m", "compileall"]
+    assert compile_command[compile_command.index("--invalidation-mode") + 1] == "unchecked-hash"
+    compiled = sorted(str(path.relative_to(output)) for path in output.rglob("*.pyc"))
+    assert compiled == [
+        f"__pycache__/handler.{HOST_TAG}.pyc",
+        f"__pycache__/helper.{HOST_TAG}.pyc",
+        f"somepackage/__pycache__/__init__.{HOST_TAG}.pyc",
+    ]
+    # Unchecked hash-based: flags word 0b01 (hash-based, source not checked), so missing mtimes do not matter.
+    assert {_pyc_flags(output / path) for path in compiled} == {0b01}
+    assert (output / "handler.py").is_file()  # sources stay beside their bytecode
+
+
+def test_bytecode_compile_command_needs_exactly_the_runtime_version(host_python):
+    assert bundling.bytecode_compile_command(Path("/out"), python_version="3.14") is None
+    command = bundling.bytecode_compile_command(Path("/out"), python_version=HOST_VERSION)
+    assert command == [sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+                       "/out"]
+    assert host_python == ["python3.14", f"python{HOST_VERSION}"]
+
+
+def test_local_bundling_without_the_runtime_python_ships_sources_and_says_so_once(tmp_path, monkeypatch, capsys,
+                                                                                  no_runtime_python):
+    source = tmp_path / "handler"
+    source.mkdir()
+    (source / "handler.py").write_text("def handler(event, context): return 1\n")
+    (source / "requirements.txt").write_text("# nothing beyond the runtime\n")
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("nothing may run: no pip, no compileall"))
+
+    for attempt in ("one", "two"):
+        output = tmp_path / attempt
+        output.mkdir()
+        LocalPipBundling(source, runtime=lambda_.Runtime.PYTHON_3_14,
+                         architecture=lambda_.Architecture.ARM_64).try_bundle(str(output), BUNDLING_OPTIONS)
+        assert sorted(p.name for p in output.rglob("*")) == ["handler.py"]
+
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert lines == [
+        "genai-blueprints bundling: no python3.14 on this build host, so Lambda assets carry no bytecode and every "
+        "cold start compiles the handler code from source; install python3.14 on the build host (on PATH) to "
+        "bundle bytecode."
+    ]
+
+
+def test_synthesized_asset_keeps_the_compiled_bytecode(tmp_path, host_python):
+    """With bundling on, the staged assets (the function's and the shared layer's) still hold the
+    __pycache__ the bundling wrote (ASSET_EXCLUDES filters the source folder only). Neither has
+    requirements, so pip never runs."""
+
+    class HostPythonFunction(PythonHandlerFunction):
+        RUNTIME = HOST_RUNTIME
+
+    app = make_app(**{"aws:cdk:bundling-stacks": ["**"]})
+    stack = cdk.Stack(app, "Bundled")
+    HostPythonFunction(stack, "Fn", source="result_tracker", handler="result_tracker.handler", service_name="svc",
+                       description="bundled for real")
+    outdir = Path(app.synth().directory)
+    (asset,) = [path for path in outdir.glob("asset.*") if (path / "result_tracker.py").is_file()]
+    assert _pyc_flags(asset / "__pycache__" / f"result_tracker.{HOST_TAG}.pyc") == 0b01
+    assert not (asset / "requirements.txt").exists()
+    (layer,) = [path for path in outdir.glob("asset.*") if (path / "python" / "aws_clients.py").is_file()]
+    assert _pyc_flags(layer / "python" / "__pycache__" / f"aws_clients.{HOST_TAG}.pyc") == 0b01
