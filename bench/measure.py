@@ -191,6 +191,17 @@ def repeat(make_run: Callable[[], Run], times: int) -> Series:
     return Series(tuple(make_run() for _ in range(max(1, times))))
 
 
+def interleave(make_runs: dict[str, Callable[[], Run]], times: int) -> dict[str, Series]:
+    """Round-robin: one run of each, `times` rounds. This machine's speed drifts by tens of percent
+    over minutes; measured in blocks, a figure and its floor can land in different weather, while
+    interleaved runs share it, so their comparison holds."""
+    runs: dict[str, list[Run]] = {name: [] for name in make_runs}
+    for _ in range(max(1, times)):
+        for name, make_run in make_runs.items():
+            runs[name].append(make_run())
+    return {name: Series(tuple(series)) for name, series in runs.items()}
+
+
 def machine_info() -> dict[str, str]:
     """What the figures depend on: cores, CPU, memory, OS."""
     cpu = "unknown"

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.measure import REPO_ROOT, Series, base_env, repeat, run_process
+from bench.measure import REPO_ROOT, Series, base_env, interleave, run_process
 from bench.report import Budget, Figure, fit_line
 
 SYNTH = "Synth"
@@ -65,26 +65,30 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
     python = sys.executable
     notes: list[str] = []
     as_cli = base_env(CDK_CONTEXT_JSON=cli_context_json(), CDK_OUTDIR=str(work / "apps.out"))
-    floor_py = repeat(
-        lambda: run_process([python, str(SYNTH_APP), "empty"], env=base_env(CDK_OUTDIR=str(work / "floor.out"))),
-        repeats,
-    )
-    floor_cli = repeat(
-        lambda: run_process(
-            cli_synth(None, work / "cli-floor.out", app=f"{python} {SYNTH_APP} empty"), env=cli_env()
-        ),
-        repeats,
-    )
 
     # The first synth into a fresh output folder bundles the Lambda assets (pip); later ones reuse them.
     shutil.rmtree(work / "apps.out", ignore_errors=True)
     first = run_process([python, "-m", "apps"], env=as_cli)
     stacks = stacks_in_assembly(work / "apps.out")
-    apps = repeat(lambda: run_process([python, "-m", "apps"], env=as_cli), repeats)
-    no_lens = repeat(lambda: run_process([python, str(SYNTH_APP), "samples", "--no-lens"], env=as_cli), repeats)
-    no_cfn_validation = repeat(
-        lambda: run_process([python, "-m", "apps"], env={**as_cli, "CDK_VALIDATION": "false"}), repeats
-    )
+
+    # Each figure is interleaved with its floor (see measure.interleave). The CLI writes into the same
+    # folder as `python -m apps`, so it finds every asset bundled already.
+    out = work / "apps.out"
+    python_runs = interleave({
+        "floor": lambda: run_process([python, str(SYNTH_APP), "empty"], env=base_env(CDK_OUTDIR=str(work / "floor.out"))),
+        "apps": lambda: run_process([python, "-m", "apps"], env=as_cli),
+        "no lens": lambda: run_process([python, str(SYNTH_APP), "samples", "--no-lens"], env=as_cli),
+        "no validation": lambda: run_process([python, "-m", "apps"], env={**as_cli, "CDK_VALIDATION": "false"}),
+    }, repeats)
+    cli_makers = {"floor": lambda: run_process(
+        cli_synth(None, work / "cli-floor.out", app=f"{python} {SYNTH_APP} empty"), env=cli_env())}
+    for stack in stacks:
+        cli_makers[f"alone {stack.name}"] = lambda stack=stack: run_process(
+            cli_synth(stack.name, out, only_that_sample=True), env=cli_env())
+        cli_makers[f"whole {stack.name}"] = lambda stack=stack: run_process(cli_synth(stack.name, out), env=cli_env())
+    cli_runs = interleave(cli_makers, repeats)
+    floor_py, floor_cli = python_runs["floor"], cli_runs["floor"]
+    apps, no_lens, no_cfn_validation = python_runs["apps"], python_runs["no lens"], python_runs["no validation"]
 
     figures = [
         Figure(SYNTH, "floor: python, empty stack", floor_py.seconds, "s", floor_py.load1, cpu=floor_py.cpu_seconds,
@@ -97,19 +101,15 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
                cpu=first.cpu_seconds, other_cpu=first.other_cpu,
                note="one run into an empty output folder: includes bundling the Lambda assets with pip"),
     ]
-    # The CLI writes into the same folder, so it finds every asset bundled already.
-    out = work / "apps.out"
     for stack in stacks:
-        alone = repeat(
-            lambda stack=stack: run_process(cli_synth(stack.name, out, only_that_sample=True), env=cli_env()), repeats
-        )
+        alone = cli_runs[f"alone {stack.name}"]
         figures.append(_over_floor(f"cdk synth {stack.name} -c samples={stack.name}", alone, floor_cli,
                                    note=f"that sample app alone: {stack.resources} resources, lens packs on, "
                                         "assets already bundled"))
         figures.append(Figure(SYNTH, f"cdk synth {stack.name} -c samples={stack.name}: peak memory",
                               alone.peak_rss_mb, "MB", alone.load1, floor=floor_cli.peak_rss_mb,
                               note="CLI, python and jsii node together", other_cpu=alone.other_cpu))
-        whole = repeat(lambda stack=stack: run_process(cli_synth(stack.name, out), env=cli_env()), repeats)
+        whole = cli_runs[f"whole {stack.name}"]
         figures.append(_over_floor(f"cdk synth {stack.name}", whole, floor_cli, per=len(stacks),
                                    note=f"no selection: the CLI runs the whole app, so all {len(stacks)} sample "
                                         "apps are built, validated and checked, and one is printed"))
@@ -139,7 +139,7 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
     )
     notes.append(
         "Synth figures are whole processes (median of "
-        f"{repeats}); `python -m apps` gets cdk.json's context through $CDK_CONTEXT_JSON, as the CLI "
+        f"{repeats}, each figure's runs interleaved with its floor's); `python -m apps` gets cdk.json's context through $CDK_CONTEXT_JSON, as the CLI "
         "gives it. Every synth pays a fixed start-up: the jsii runtime and aws-cdk-lib's built-in "
         "CloudFormation validation (a WASM engine built once per process), so the floor is already "
         "several seconds."
@@ -170,15 +170,18 @@ def measure_scaling(work: Path, counts: list[int], repeats: int) -> tuple[list[F
     """Synth time and peak memory of apps with `counts` endpoint blueprints (bundling off, lens on)."""
     python = sys.executable
     env = base_env(CDK_OUTDIR=str(work / "scale.out"))
-    floor = repeat(lambda: run_process([python, str(SYNTH_APP), "empty"], env=env), repeats)
+    makers = {"floor": lambda: run_process([python, str(SYNTH_APP), "empty"], env=env)}
+    for count in counts:
+        makers[str(count)] = lambda count=count: run_process([python, str(SYNTH_APP), "scale", str(count)], env=env)
+    runs = interleave(makers, repeats)
+    floor = runs["floor"]
     figures = [Figure(SCALING, "floor: empty stack", floor.seconds, "s", floor.load1, cpu=floor.cpu_seconds,
                       other_cpu=floor.other_cpu),
                Figure(SCALING, "floor: empty stack, peak memory", floor.peak_rss_mb, "MB", floor.load1)]
     seconds: list[float] = []
     cpu: list[float] = []
     for count in counts:
-        series = repeat(lambda count=count: run_process([python, str(SYNTH_APP), "scale", str(count)], env=env),
-                        repeats)
+        series = runs[str(count)]
         seconds.append(series.seconds)
         cpu.append(series.cpu_seconds)
         phases = f"build {series.phase('build'):.1f} s, synth {series.phase('synth'):.1f} s"
