@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -122,13 +122,16 @@ class PythonHandlerFunction(Construct):
         )
 
 
+def _per_stack(scope: Construct, construct_id: str, create: Callable[[cdk.Stack], lambda_.ILayerVersion]) -> lambda_.ILayerVersion:
+    """The construct `construct_id` on the stack of `scope`, created by `create(stack)` on first use."""
+    stack = cdk.Stack.of(scope)
+    existing = stack.node.try_find_child(construct_id)
+    return existing if existing is not None else create(stack)  # type: ignore[return-value]
+
+
 def shared_layer(scope: Construct, *, runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> lambda_.ILayerVersion:
     """The stack's layer of shared handler modules (lambda/shared_layer), created on first use."""
-    stack = cdk.Stack.of(scope)
-    existing = stack.node.try_find_child(SHARED_LAYER_ID)
-    if existing is not None:
-        return existing  # type: ignore[return-value]
-    return lambda_.LayerVersion(
+    return _per_stack(scope, SHARED_LAYER_ID, lambda stack: lambda_.LayerVersion(
         stack,
         SHARED_LAYER_ID,
         # Bundled like a handler (no requirements), so it carries bytecode when the build host can compile it.
@@ -136,7 +139,7 @@ def shared_layer(scope: Construct, *, runtime: lambda_.Runtime, architecture: la
         compatible_runtimes=[runtime],
         compatible_architectures=[architecture],
         description="Modules shared by genai-blueprints handlers",
-    )
+    ))
 
 
 def powertools_layer(
@@ -148,12 +151,9 @@ def powertools_layer(
     public parameter name, so it is resolved in the deployment's region at deploy time (synth needs no
     AWS account).
     """
-    stack = cdk.Stack.of(scope)
-    existing = stack.node.try_find_child(POWERTOOLS_LAYER_ID)
-    if existing is not None:
-        return existing  # type: ignore[return-value]
     parameter = powertools_layer_parameter_name(
         architecture=architecture.name, python_version=python_version_of(runtime), version=POWERTOOLS_VERSION
     )
-    arn = ssm.StringParameter.value_for_string_parameter(stack, parameter)
-    return lambda_.LayerVersion.from_layer_version_arn(stack, POWERTOOLS_LAYER_ID, arn)
+    return _per_stack(scope, POWERTOOLS_LAYER_ID, lambda stack: lambda_.LayerVersion.from_layer_version_arn(
+        stack, POWERTOOLS_LAYER_ID, ssm.StringParameter.value_for_string_parameter(stack, parameter)
+    ))

@@ -92,7 +92,9 @@ class LensPack(cdk_nag.NagPack):
         assembly = CloudAssembly.read(outdir)
         acknowledgements = _Acknowledgements(assembly, root)
         self._evaluations = []
-        violations: dict[str, cdk.PolicyViolation] = {}
+        # First finding of each rule (its description) and every path it was found at, as cdk-nag's
+        # NagPack.addViolation groups them: one violation per rule id.
+        findings: dict[str, tuple[LensRule, Outcome, list[str]]] = {}
         for subject in assembly.resources(under=scope.node.path):
             for rule in self._rules_by_type.get(subject.resource.type, ()):
                 outcome = _evaluate(rule, subject)
@@ -100,38 +102,27 @@ class LensPack(cdk_nag.NagPack):
                 if outcome.compliance is Compliance.NON_COMPLIANT:
                     acknowledgement = acknowledgements.find(subject.path, rule)
                     if rule.level is not Level.INFO and not acknowledgements.by_bare_id(acknowledgement, rule):
-                        self._add_violation(violations, rule, outcome, subject.path)
+                        findings.setdefault(rule.id, (rule, outcome, []))[2].append(subject.path)
                 self._evaluations.append(_evaluation(self.PACK_NAME, rule, subject, outcome, acknowledgement))
         self.evaluations_file = str(
             write_pack_evaluations(outdir, self.PACK_NAME, [rule.id for rule in self.RULES], self._evaluations)
         )
-        return cdk.PolicyValidationPluginReport(success=not violations, violations=list(violations.values()))
+        violations = [self._violation(rule, outcome, paths) for rule, outcome, paths in findings.values()]
+        return cdk.PolicyValidationPluginReport(success=not violations, violations=violations)
 
     def _check_resource(self, node: cdk.CfnResource) -> None:
         """NagPack's per-resource hook, which only its tree walk calls; ``validate_scope`` replaces that walk."""
         raise NotImplementedError(f"{self.PACK_NAME} evaluates the cloud assembly in validate_scope, not per construct")
 
-    def _add_violation(
-        self, violations: dict[str, cdk.PolicyViolation], rule: LensRule, outcome: Outcome, path: str
-    ) -> None:
-        """Add a finding the way cdk-nag's NagPack.addViolation does: one violation per rule id."""
-        resource = cdk.PolicyViolatingResource(construct_path=path, locations=["Properties"])
-        existing = violations.get(rule.id)
-        if existing is not None:
-            violations[rule.id] = cdk.PolicyViolation(
-                rule_name=existing.rule_name,
-                description=existing.description,
-                severity=existing.severity,
-                violating_resources=[*existing.violating_resources, resource],
-            )
-            return
+    def _violation(self, rule: LensRule, outcome: Outcome, paths: list[str]) -> cdk.PolicyViolation:
+        """One rule's findings, worded like cdk-nag's (the explanation only when verbose)."""
         detail = f" {outcome.detail}." if outcome.detail else ""
         info = f"{rule.title}.{detail} ({rule.lens}, {rule.pillar}{_bp_suffix(rule)})"
-        violations[rule.id] = cdk.PolicyViolation(
+        return cdk.PolicyViolation(
             rule_name=rule.id,
             description=f"{info} {rule.explanation}" if self._verbose else info,
             severity=_SEVERITIES[rule.level],
-            violating_resources=[resource],
+            violating_resources=[cdk.PolicyViolatingResource(construct_path=path, locations=["Properties"]) for path in paths],
         )
 
 
