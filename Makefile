@@ -23,9 +23,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## Synthesize every sample app with AwsSolutions and every lens pack, then print the lens review.
+## Synthesize every sample app with AwsSolutions, every lens pack and CDK's built-in CloudFormation
+## validation (off in a plain `cdk synth`: see apps/__init__.py), then print the lens review.
 synth: setup
-	PATH="$(CURDIR)/$(BIN):$$PATH" ./node_modules/.bin/cdk synth --quiet
+	PATH="$(CURDIR)/$(BIN):$$PATH" ./node_modules/.bin/cdk synth --quiet --context builtin-validation=true
 	$(BIN)/python -m genai_blueprints.lens summary cdk.out
 
 ## Run the whole test suite.

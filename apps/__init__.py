@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import aws_cdk as cdk
 
@@ -12,8 +13,49 @@ SAMPLE_STACK_NAMES = ("ImageGeneration", "Assistant", "DocumentQa")
 SAMPLES_CONTEXT_KEY = "samples"
 
 
+# CDK's built-in CloudFormation validation (cfn-lint's rules and CDK's default rules, run in a WASM
+# engine) costs every synth process about 3 s to start plus about 1 s per sample stack, which doubles
+# a one-sample synth (docs/benchmarks.md). The sample apps therefore run it only when asked
+# (`-c builtin-validation=true`): `make synth`, and so the delivery pipeline, always ask, and the
+# tests run it and cfn-lint over every sample template.
+BUILTIN_VALIDATION_CONTEXT_KEY = "builtin-validation"
+_BOOLEAN_WORDS = {"true": True, "false": False}
+
+
 class SampleSelectionError(ValueError):
     """The `samples` context key names no sample stack, or one that does not exist."""
+
+
+class BuiltinValidationSettingError(ValueError):
+    """The `builtin-validation` context key is neither true nor false."""
+
+
+def new_app(*, context: Mapping[str, Any] | None = None) -> cdk.App:
+    """The App the sample stacks are built in.
+
+    context: extra context; the CLI's (cdk.json and `-c`) takes precedence. Default: none.
+
+    CDK's built-in CloudFormation validation runs only when the `builtin-validation` context key is
+    true (see BUILTIN_VALIDATION_CONTEXT_KEY for why); AwsSolutions and the lens packs are added by
+    the caller (add_lens_checks).
+    """
+    app = cdk.App(context=dict(context) if context is not None else None, builtin_cloud_formation_validation=False)
+    if builtin_validation_requested(app):
+        cdk.Validations.of(app).add_plugins(cdk.CloudFormationValidatePlugin())
+    return app
+
+
+def builtin_validation_requested(app: cdk.Stage) -> bool:
+    """The `builtin-validation` context key: true or false (a bool, or the words from `-c`); unset is false."""
+    raw = app.node.try_get_context(BUILTIN_VALIDATION_CONTEXT_KEY)
+    if raw is None or isinstance(raw, bool):
+        return bool(raw)
+    if isinstance(raw, str) and raw.strip().lower() in _BOOLEAN_WORDS:
+        return _BOOLEAN_WORDS[raw.strip().lower()]
+    raise BuiltinValidationSettingError(
+        f"context '{BUILTIN_VALIDATION_CONTEXT_KEY}' = {raw!r}: allowed: true or false "
+        "(true runs CDK's built-in CloudFormation validation on every template), or leave it unset for false"
+    )
 
 
 def selected_samples(app: cdk.Stage) -> list[str] | None:

@@ -8,15 +8,13 @@ import json
 import os
 from pathlib import Path
 
-import aws_cdk as cdk
-
-from apps import build_sample_stacks
+from apps import build_sample_stacks, new_app
 from genai_blueprints.lens import add_lens_checks
 
 CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
 
 context = None if "CDK_CONTEXT_JSON" in os.environ else json.loads(CDK_JSON.read_text())["context"]
-app = cdk.App(context=context)
+app = new_app(context=context)
 build_sample_stacks(app)
 add_lens_checks(app)
 app.synth()

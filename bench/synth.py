@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from apps import BUILTIN_VALIDATION_CONTEXT_KEY
 from bench.measure import REPO_ROOT, Series, base_env, interleave, run_process
 from bench.report import Budget, Figure, fit_line
 
@@ -26,9 +27,9 @@ class StackInfo:
     resources: int
 
 
-def cli_context_json() -> str:
-    """What the CDK CLI passes the app: cdk.json's context (as $CDK_CONTEXT_JSON)."""
-    return json.dumps(json.loads((REPO_ROOT / "cdk.json").read_text())["context"])
+def cli_context_json(**extra: object) -> str:
+    """What the CDK CLI passes the app: cdk.json's context plus any `-c` (as $CDK_CONTEXT_JSON)."""
+    return json.dumps({**json.loads((REPO_ROOT / "cdk.json").read_text())["context"], **extra})
 
 
 def cli_env() -> dict[str, str]:
@@ -36,13 +37,17 @@ def cli_env() -> dict[str, str]:
     return base_env(CDK_DISABLE_VERSION_CHECK="1", CDK_DISABLE_CLI_TELEMETRY="true")
 
 
-def cli_synth(stack: str | None, out: Path, *, app: str | None = None, only_that_sample: bool = False) -> list[str]:
-    """`cdk synth [stack]`; with only_that_sample, `-c samples=<stack>` so the app builds that stack alone."""
+def cli_synth(stack: str | None, out: Path, *, app: str | None = None, only_that_sample: bool = False,
+              builtin_validation: bool = False) -> list[str]:
+    """`cdk synth [stack]`; with only_that_sample, `-c samples=<stack>` so the app builds that stack alone;
+    with builtin_validation, `-c builtin-validation=true` (what `make synth` adds)."""
     command = [str(CDK_CLI), "synth"]
     if stack:
         command.append(stack)
     if only_that_sample:
         command += ["--context", f"samples={stack}"]
+    if builtin_validation:
+        command += ["--context", f"{BUILTIN_VALIDATION_CONTEXT_KEY}=true"]
     if app:
         command += ["--app", app]
     return [*command, "--quiet", "--no-notices", "--output", str(out)]
@@ -65,6 +70,7 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
     python = sys.executable
     notes: list[str] = []
     as_cli = base_env(CDK_CONTEXT_JSON=cli_context_json(), CDK_OUTDIR=str(work / "apps.out"))
+    as_cli_validated = {**as_cli, "CDK_CONTEXT_JSON": cli_context_json(**{BUILTIN_VALIDATION_CONTEXT_KEY: True})}
 
     # The first synth into a fresh output folder bundles the Lambda assets (pip); later ones reuse them.
     shutil.rmtree(work / "apps.out", ignore_errors=True)
@@ -78,17 +84,23 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
         "floor": lambda: run_process([python, str(SYNTH_APP), "empty"], env=base_env(CDK_OUTDIR=str(work / "floor.out"))),
         "apps": lambda: run_process([python, "-m", "apps"], env=as_cli),
         "no lens": lambda: run_process([python, str(SYNTH_APP), "samples", "--no-lens"], env=as_cli),
-        "no validation": lambda: run_process([python, "-m", "apps"], env={**as_cli, "CDK_VALIDATION": "false"}),
+        "validated": lambda: run_process([python, "-m", "apps"], env=as_cli_validated),
     }, repeats)
-    cli_makers = {"floor": lambda: run_process(
-        cli_synth(None, work / "cli-floor.out", app=f"{python} {SYNTH_APP} empty"), env=cli_env())}
+    floor_app = f"{python} {SYNTH_APP} empty"
+    cli_makers = {
+        "floor": lambda: run_process(cli_synth(None, work / "cli-floor.out", app=floor_app), env=cli_env()),
+        "validated floor": lambda: run_process(
+            cli_synth(None, work / "cli-floor.out", app=floor_app, builtin_validation=True), env=cli_env()),
+    }
     for stack in stacks:
         cli_makers[f"alone {stack.name}"] = lambda stack=stack: run_process(
             cli_synth(stack.name, out, only_that_sample=True), env=cli_env())
+        cli_makers[f"validated {stack.name}"] = lambda stack=stack: run_process(
+            cli_synth(stack.name, out, only_that_sample=True, builtin_validation=True), env=cli_env())
         cli_makers[f"whole {stack.name}"] = lambda stack=stack: run_process(cli_synth(stack.name, out), env=cli_env())
     cli_runs = interleave(cli_makers, repeats)
-    floor_py, floor_cli = python_runs["floor"], cli_runs["floor"]
-    apps, no_lens, no_cfn_validation = python_runs["apps"], python_runs["no lens"], python_runs["no validation"]
+    floor_py, floor_cli, validated_floor_cli = python_runs["floor"], cli_runs["floor"], cli_runs["validated floor"]
+    apps, no_lens, validated_apps = python_runs["apps"], python_runs["no lens"], python_runs["validated"]
 
     figures = [
         Figure(SYNTH, "floor: python, empty stack", floor_py.seconds, "s", floor_py.load1, cpu=floor_py.cpu_seconds,
@@ -96,7 +108,10 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
                note="imports aws_cdk, synthesizes an empty stack"),
         Figure(SYNTH, "floor: cdk synth, empty stack", floor_cli.seconds, "s", floor_cli.load1, cpu=floor_cli.cpu_seconds,
                other_cpu=floor_cli.other_cpu,
-               note="the CDK CLI running the empty-stack app"),
+               note="the CDK CLI running the empty-stack app, in the sample apps' App (new_app)"),
+        Figure(SYNTH, "floor: cdk synth, empty stack, -c builtin-validation=true", validated_floor_cli.seconds, "s",
+               validated_floor_cli.load1, cpu=validated_floor_cli.cpu_seconds, other_cpu=validated_floor_cli.other_cpu,
+               note="the same with CDK's built-in CloudFormation validation, as `make synth` runs"),
         Figure(SYNTH, "python -m apps, first run", first.seconds, "s", first.load1, floor=floor_py.seconds,
                cpu=first.cpu_seconds, other_cpu=first.other_cpu,
                note="one run into an empty output folder: includes bundling the Lambda assets with pip"),
@@ -109,6 +124,11 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
         figures.append(Figure(SYNTH, f"cdk synth {stack.name} -c samples={stack.name}: peak memory",
                               alone.peak_rss_mb, "MB", alone.load1, floor=floor_cli.peak_rss_mb,
                               note="CLI, python and jsii node together", other_cpu=alone.other_cpu))
+        validated = cli_runs[f"validated {stack.name}"]
+        figures.append(_over_floor(f"cdk synth {stack.name} -c samples={stack.name} -c builtin-validation=true",
+                                   validated, validated_floor_cli, budgeted=False,
+                                   note="the same with CDK's built-in CloudFormation validation, against the floor "
+                                        "that pays it too"))
         whole = cli_runs[f"whole {stack.name}"]
         figures.append(_over_floor(f"cdk synth {stack.name}", whole, floor_cli, per=len(stacks),
                                    note=f"no selection: the CLI runs the whole app, so all {len(stacks)} sample "
@@ -121,10 +141,10 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
     )
     figures.append(_over_floor("python -m apps without lens packs", no_lens, floor_py, per=len(stacks),
                                budgeted=False, note="bench/synth_app.py samples --no-lens"))
-    figures.append(_over_floor("python -m apps, CDK_VALIDATION=false", no_cfn_validation, floor_py, per=len(stacks),
+    figures.append(_over_floor("python -m apps, builtin-validation=true", validated_apps, floor_py, per=len(stacks),
                                budgeted=False,
-                               note="aws-cdk-lib's built-in CloudFormation validation off (`cdk synth --no-validation`); "
-                                    "the floor still pays it"))
+                               note="CDK's built-in CloudFormation validation on, as `make synth` runs it; "
+                                    "the floor does not pay it"))
     share = lens_share(apps.seconds, no_lens.seconds)
     cpu_share = lens_share(apps.cpu_seconds, no_lens.cpu_seconds)
     figures.append(
@@ -140,9 +160,9 @@ def measure_synth(work: Path, repeats: int) -> tuple[list[Figure], list[str]]:
     notes.append(
         "Synth figures are whole processes (median of "
         f"{repeats}, each figure's runs interleaved with its floor's); `python -m apps` gets cdk.json's context through $CDK_CONTEXT_JSON, as the CLI "
-        "gives it. Every synth pays a fixed start-up: the jsii runtime and aws-cdk-lib's built-in "
-        "CloudFormation validation (a WASM engine built once per process), so the floor is already "
-        "several seconds."
+        "gives it. Every synth pays a fixed start-up (node, the jsii runtime, aws-cdk-lib). The floors "
+        "are the sample apps' own App (apps.new_app), so they have the samples' validation settings: CDK's "
+        "built-in CloudFormation validation off unless `-c builtin-validation=true`."
     )
     return figures, notes
 

@@ -26,6 +26,8 @@ import aws_cdk as cdk  # noqa: E402  (timed: importing aws_cdk starts the jsii r
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+from apps import new_app  # noqa: E402
+
 _imported = time.perf_counter()
 
 # Stacks stay well under CloudFormation's 500 resources: one blueprint is about 40.
@@ -97,7 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     if scaled:
         # Measure, do not judge: findings are reported, never fatal, in the scaling app.
         context["@aws-cdk/core:failSynthOnValidationErrors"] = False
-    app = cdk.App(context=context)
+    # The sample apps' own App (new_app), so the floor has their validation settings.
+    app = new_app(context=context)
     if args.mode == "empty":
         build_empty(app)
     elif args.mode == "samples":

@@ -20,6 +20,29 @@ def test_without_selection_the_whole_app_runs(tmp_path: Path):
     assert command[1:3] == ["synth", "Assistant"]
 
 
+def test_the_full_check_adds_the_builtin_validation_context_key(tmp_path: Path):
+    command = cli_synth("Assistant", tmp_path, only_that_sample=True, builtin_validation=True)
+    contexts = [command[index + 1] for index, word in enumerate(command) if word == "--context"]
+    assert contexts == ["samples=Assistant", "builtin-validation=true"]
+
+
+def test_the_floor_app_is_built_by_the_sample_apps_new_app(monkeypatch):
+    """The floor must have the samples' validation settings, or the comparison would be unfair."""
+    import bench.synth_app as synth_app
+
+    apps = []
+
+    def spy(**kwargs):
+        apps.append(real_new_app(**kwargs))
+        return apps[-1]
+
+    real_new_app = synth_app.new_app
+    monkeypatch.setattr(synth_app, "new_app", spy)
+    synth_app.main(["empty"])
+    assert len(apps) == 1
+    assert apps[0].synth().get_stack_by_name("BenchEmpty").template["Resources"]
+
+
 def test_interleave_runs_one_of_each_per_round():
     from bench.measure import Run, interleave
 
