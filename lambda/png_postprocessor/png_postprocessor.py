@@ -11,8 +11,7 @@ Reruns overwrite the same keys, so a retried or replayed message is harmless. A 
 reported in batchItemFailures: SQS retries it, then moves it to the dead-letter queue.
 
 Environment: IO_BUCKET_NAME (the only bucket read and written), IMAGES_PREFIX (ends with "/"),
-POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, LOG_LEVEL; OPENBLAS_NUM_THREADS defaults to 1
-(see below).
+POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, LOG_LEVEL.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from png_conversion import InvalidModelOutput, convert_model_output
 from aws_clients import aws_client
 from sagemaker_notification import (
     COMPLETED,
@@ -41,11 +41,6 @@ from sagemaker_notification import (
     Notification,
     parse_notification,
 )
-
-# numpy's OpenBLAS starts a thread pool, one thread per CPU, when numpy is imported: about 0.1 s of
-# every cold start for a function that does no linear algebra. A value set on the function wins.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-from png_conversion import InvalidModelOutput, convert_model_output  # noqa: E402  (after the line above)
 
 logger = Logger()
 tracer = Tracer()

@@ -220,35 +220,3 @@ def test_bad_settings_fail_the_invocation(monkeypatch, bucket, prefix, message):
     monkeypatch.setenv("IMAGES_PREFIX", prefix)
     with pytest.raises(ValueError, match=message):
         png_postprocessor.settings_from_env()
-
-
-def _threads_after_importing_the_handler(**env: str) -> tuple[str, int]:
-    """OPENBLAS_NUM_THREADS and the process's thread count after a fresh interpreter imports the
-    handler, as a cold start does (numpy is imported by the handler, not before it)."""
-    import os
-    import subprocess
-    import sys
-
-    from lambda_harness import LAMBDA_DIR
-
-    child_env = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
-    child_env.update(
-        PYTHONPATH=os.pathsep.join([str(LAMBDA_DIR / "png_postprocessor"), str(LAMBDA_DIR / "shared_layer" / "python")]),
-        POWERTOOLS_TRACE_DISABLED="true",
-        AWS_DEFAULT_REGION="us-east-1",
-        **env,
-    )
-    code = (
-        "import os, png_postprocessor; "
-        "print(os.environ.get('OPENBLAS_NUM_THREADS', 'unset'), len(os.listdir('/proc/self/task')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], env=child_env, capture_output=True, text=True, check=True)
-    value, threads = out.stdout.split()
-    return value, int(threads)
-
-
-def test_the_handler_keeps_numpy_to_one_thread_unless_the_function_says_otherwise():
-    assert _threads_after_importing_the_handler() == ("1", 1)
-    # The control: a value set on the function wins, and the thread count above really counts
-    # OpenBLAS's pool.
-    assert _threads_after_importing_the_handler(OPENBLAS_NUM_THREADS="2") == ("2", 2)
