@@ -9,14 +9,21 @@ Profiles taken with `python -m bench.profile synth`, `... import MODULE [--no-by
 `... png SIZE` (see bench/profile.py), and a V8 CPU profile of the jsii node process
 (`JSII_NODE` set to `node --cpu-prof`); their figures were taken under some load and are indicative.
 This machine's speed drifts: the same synth took 6.2-7.1 s on a quiet machine and 9.2-9.6 s an hour
-earlier under a load average of 2.5-3, so compare figures with the floor measured in the same run.
+earlier under a load average of 2.5-3, and the CLI floor 2.0-3.2 s on one morning, so compare figures
+with the floor measured in the same run.
 
 **Synth: what a synth costs, and what was fixed.**
-- Half of every synth, the floor included, is aws-cdk-lib's built-in CloudFormation validation: its
-  WASM engine is built once per process (about 4 s of CPU in the jsii node process, whatever the app)
-  and then validates each template (about 0.3-0.5 s per sample stack). `CDK_VALIDATION=false` shows
-  it (see that row). It stays on: cdk.json asks for it (`validateAgainstDefaultRules`), and it is what
-  users of the library get.
+- Fixed: CDK's built-in CloudFormation validation (the "CloudFormation Validate" plugin: cfn-lint's
+  rules and CDK's default rules, in a WASM engine) ran on every synth. Its engine costs each process
+  about 3 s to start (over 4 s of CPU, on both cores) and then about 1 s per sample stack; without it
+  the CLI floor fell from 5.2-5.7 s to 2.0-2.2 s and ImageGeneration alone from 7.5-8.5 s to
+  3.7-4.5 s (one-off runs of 2026-11-22 09:00). The sample apps are now built in `apps.new_app()`,
+  which turns it on only for `-c builtin-validation=true`. `make synth` (and so the delivery pipeline)
+  always asks for it, and tests/apps/test_builtin_validation.py runs it over every sample stack, as
+  cfn-lint already did for every template, so no check was dropped: it moved from every developer
+  synth to the full check. The floors are built in `new_app()` too, so a floor always has the
+  samples' validation settings; the "-c builtin-validation=true" rows show the full check against a
+  floor that pays it as well (unbudgeted).
 - Fixed: `cdk synth <stack>` ran the whole app. The CDK CLI never tells the app which stacks it was
   asked for (it passes `aws:cdk:bundling-stacks=["**"]` unless `--exclusively`), so every sample was
   built, validated and checked, then one printed. `-c samples=<stack>[,...]` now builds only those
@@ -24,21 +31,20 @@ earlier under a load average of 2.5-3, so compare figures with the floor measure
   imported only when it is built. The rows "cdk synth X -c samples=X" are the per-app budget; the
   rows without the key still build all three and are held to 3 s per sample.
 - Fixed: the lens packs walked the construct tree through cdk-nag, which called back into Python for
-  every resource of every pack (about 1 s for the three samples, a quarter of a one-sample synth's
-  margin). They now read the cloud assembly CDK has already written (templates, and each stack's
-  metadata file for construct paths and acknowledgements): about 0.04 s for the three packs on the
-  three samples. AwsSolutions (cdk-nag's own JavaScript) remains: about 0.5 s the first time, most of
-  it loading the aws-cdk-lib modules its rules import.
-- What is left in a one-sample synth over the floor: building the constructs (node-side L2 work, not
-  jsii round trips: ImageGeneration makes about 500 jsii requests), importing the aws_cdk modules the
-  blueprints use, validating the template, AwsSolutions, and writing the assembly. With all of
-  that, each sample alone still measured floor + 3.3-4.6 s in the interleaved run of 2026-11-22 05:27
-  (budget floor + 3 s; an earlier one-run check passed all three): the budget is missed by 0.3-1.6 s,
-  and what remains is aws-cdk-lib's and cdk-nag's own work per resource. Node's young-generation size (`--max-semi-space-size=64`) made no
-  measurable difference.
+  every resource of every pack (about 1 s for the three samples). They now read the cloud assembly
+  CDK has already written (templates, and each stack's metadata file for construct paths and
+  acknowledgements): about 0.05 s for the three packs on the three samples. What the "lens packs'
+  share" still measures is mostly cdk-nag itself: loading its jsii assembly (`import cdk_nag`, about
+  0.2 s) and AwsSolutions' own JavaScript (about 0.5 s the first time, most of it loading the
+  aws-cdk-lib modules its rules import). With the built-in validation off, that share of a much
+  shorter synth rose from 1 % to 14-20 %, still under the 25 % budget.
+- What is left in a one-sample synth over the floor (about 2-2.5 s): building the constructs (node-side
+  L2 work and about 500 jsii requests for ImageGeneration, about 1.2 s), importing the aws_cdk modules
+  and blueprint modules the sample uses (about 0.6 s), cdk-nag, and writing the assembly.
 - The first synth into an empty output folder bundles the Lambda assets with pip; later synths reuse
   them (CDK skips bundling when the staged asset exists).
-- Without bundling, cost grows linearly with the number of blueprints (see Scaling).
+- Without bundling, cost grows linearly with the number of blueprints (see Scaling; the scaling apps
+  are built in `new_app()`, so without the built-in validation).
 
 **Handler cold start: bytecode, not code.**
 - Lambda's /var/task is read-only, so code shipped without bytecode for the runtime's Python is
@@ -51,9 +57,14 @@ earlier under a load average of 2.5-3, so compare figures with the floor measure
 - Fixed in the bundling, not measurable here: when the build host has the runtime's Python on its
   PATH (python3.14), the bundling compiles every asset to unchecked-hash bytecode (asset zips do not
   keep source mtimes). This host has none, so synth says so and ships sources.
-- png_postprocessor still compiles numpy's Python files at a cold start when bundled on this host
-  (about 0.3 s): it meets the budget with bytecode (its "import png_postprocessor" row) and misses it
-  as bundled here. Pillow is imported only when a JPEG payload needs it.
+- Tried and dropped: OPENBLAS_NUM_THREADS=1 before numpy is imported (its thread pool is started at
+  import). An interleaved A/B of `import numpy` and of the handler with 1 or 2 threads showed no
+  difference here (0.08-0.13 s and 0.41-0.47 s either way); a first, non-interleaved check that
+  seemed to show 0.1 s was the machine's drift.
+- png_postprocessor still compiles numpy's Python files at a cold start when bundled on a host without
+  python3.14 (about 0.25 s more): it meets the budget with bytecode (its "import png_postprocessor" row)
+  and misses it as bundled here. The fix is the build host's: python3.14 on its PATH. Pillow is
+  imported only when a JPEG payload needs it.
 - With bytecode, `import boto3` (from the runtime) is the largest single cost of every handler.
 
 **PNG conversion** meets its budgets: the digits are parsed straight from the bytes with numpy (no
