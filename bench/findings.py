@@ -38,9 +38,19 @@ with the floor measured in the same run.
   0.2 s) and AwsSolutions' own JavaScript (about 0.5 s the first time, most of it loading the
   aws-cdk-lib modules its rules import). With the built-in validation off, that share of a much
   shorter synth rose from 1 % to 14-20 %, still under the 25 % budget.
-- What is left in a one-sample synth over the floor (about 2-2.5 s): building the constructs (node-side
-  L2 work and about 500 jsii requests for ImageGeneration, about 1.2 s), importing the aws_cdk modules
-  and blueprint modules the sample uses (about 0.6 s), cdk-nag, and writing the assembly.
+- What is left in a one-sample synth over the floor: 2.0-3.0 s. In the synth-only run of 2026-11-22
+  09:20 all three samples passed (ImageGeneration +2.2 s, Assistant +2.0 s, DocumentQa +2.5 s); in the
+  full run of 09:38 DocumentQa measured +3.04 s, over the budget by 0.04 s, while the other two passed
+  (+2.7 s, +2.4 s). DocumentQa sits nearest the line, and this machine's drift is larger than its
+  margin. A V8 profile of the jsii node process for DocumentQa alone (`python -m bench.profile synth
+  --samples DocumentQa`): of 4.3 s, 1.5 s waiting on Python, about 1.0 s compiling aws-cdk-lib's and
+  cdk-nag's JavaScript as it is first required (jsii runs node on a fresh kernel folder per process,
+  so node's compile cache cannot help, and Node 20 has none built in), about 0.65 s AwsSolutions'
+  rules and 0.35 s loading cdk-nag, and the rest CDK's own synthesis. On the Python side: about 0.85 s
+  importing the aws_cdk and blueprint modules the sample uses, and jsii's runtime type checks (about
+  0.2 s). Tried and not kept, each within noise in an interleaved A/B: `python -O` (skips jsii's
+  type checks: maybe 0.3 s, with asserts gone) and `@aws-cdk/core:enableAdditionalMetadataCollection`
+  off (about 0.2 s, and it changes what CDK reports).
 - The first synth into an empty output folder bundles the Lambda assets with pip; later synths reuse
   them (CDK skips bundling when the staged asset exists).
 - Without bundling, cost grows linearly with the number of blueprints (see Scaling; the scaling apps

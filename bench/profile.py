@@ -1,6 +1,7 @@
 """Explains a missed budget: where the time goes.
 
-    python -m bench.profile synth [--no-lens]   Python side (pyinstrument) and jsii node side (V8 CPU profile)
+    python -m bench.profile synth [--no-lens] [--samples NAME[,NAME]]
+                                                Python side (pyinstrument) and jsii node side (V8 CPU profile)
     python -m bench.profile png SIZE            cProfile of convert_model_output on an RGB-array payload
     python -m bench.profile import MODULE [--no-bytecode]   `python -X importtime` of a handler laid out
                                                 as deployed, biggest imports first
@@ -58,7 +59,7 @@ def summarise_cpuprofile(profile: dict, *, top: int = 25) -> list[tuple[float, s
     return [(micros / 1e6, label) for label, micros in inclusive.most_common(top)]
 
 
-def profile_synth(no_lens: bool) -> None:
+def profile_synth(no_lens: bool, samples: str | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         work = Path(tmp)
         node = work / "node-with-profile.sh"
@@ -66,7 +67,8 @@ def profile_synth(no_lens: bool) -> None:
         node.chmod(0o755)
         # A kept output folder: the first profile bundles the assets (pip), later ones reuse them.
         out = Path(tempfile.gettempdir()) / "genai-blueprints-bench-profile.out"
-        env = base_env(CDK_CONTEXT_JSON=cli_context_json(), CDK_OUTDIR=str(out), JSII_NODE=str(node))
+        context = cli_context_json(**({"samples": samples} if samples else {}))
+        env = base_env(CDK_CONTEXT_JSON=context, CDK_OUTDIR=str(out), JSII_NODE=str(node))
         command = [sys.executable, "-m", "pyinstrument", str(SYNTH_APP), "samples", *(["--no-lens"] if no_lens else [])]
         subprocess.run(command, env=env, cwd=REPO_ROOT, check=True)
         profiles = sorted((work / "cpu").glob("*.cpuprofile"), key=lambda path: path.stat().st_size)
@@ -140,6 +142,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="what", required=True)
     synth = sub.add_parser("synth")
     synth.add_argument("--no-lens", action="store_true")
+    synth.add_argument("--samples", default=None, help="the `samples` context key: profile only these sample stacks")
     png = sub.add_parser("png")
     png.add_argument("size", type=int)
     importing = sub.add_parser("import")
@@ -147,7 +150,7 @@ def main() -> None:
     importing.add_argument("--no-bytecode", action="store_true", help="as bundled: no .pyc for the function (Powertools layer keeps its own)")
     args = parser.parse_args()
     if args.what == "synth":
-        profile_synth(args.no_lens)
+        profile_synth(args.no_lens, args.samples)
     elif args.what == "png":
         profile_png(args.size)
     else:
