@@ -74,7 +74,9 @@ with the floor measured in the same run.
   seemed to show 0.1 s was the machine's drift.
 - png_postprocessor still compiles numpy's Python files at a cold start when bundled on a host without
   python3.14 (about 0.25 s more): it meets the budget with bytecode (its "import png_postprocessor" row)
-  and misses it as bundled here. The fix is the build host's: python3.14 on its PATH. Pillow is
+  and misses it as bundled here. The fix is the build host's: python3.14 on its PATH. The delivery
+  pipeline's build now pins Python 3.14 (CodeBuild's AL2023 standard:5.0 offers it), so its assets
+  carry bytecode; not verified in a real CodeBuild run. Pillow is
   imported only when a JPEG payload needs it.
 - With bytecode, `import boto3` (from the runtime) is the largest single cost of every handler.
 

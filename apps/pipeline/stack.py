@@ -19,19 +19,30 @@ from apps.pipeline.config import ConnectionSource, PipelineConfig
 from apps.pipeline.stage import SampleAppsStage
 from genai_blueprints.acknowledgements import acknowledge, nag_text
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket, expire_after
+from genai_blueprints.bundling import python_version_of
+from genai_blueprints.handler_function import PythonHandlerFunction
 
 # The README's two commands. `make test` runs the whole suite; `make synth` synthesizes every stack
 # (including this pipeline and its stages) with AwsSolutions and every lens pack, then prints the lens
 # review. Both exit non-zero on failure, and any unacknowledged finding (warnings included) fails
 # `cdk synth`, so the pipeline stops before it mutates itself or deploys anything. Each sets itself up (a virtualenv, the pinned CDK CLI).
 SYNTH_COMMANDS = ("make test", "make synth")
+# The build's Python is the functions' own (3.14): with `python3.14` on the PATH, the bundling compiles
+# every Lambda asset to bytecode for the runtime, so no cold start compiles the handler code.
+LAMBDA_PYTHON = python_version_of(PythonHandlerFunction.RUNTIME)
 # Fail fast, with a readable message, if the image lacks what the Makefile and the Docker-free
-# bundling (pip downloading Lambda wheels on the host) need.
-INSTALL_COMMANDS = ("python3 --version", "python3 -m pip --version", "python3 -m venv --help > /dev/null", "node --version")
-# CodeBuild's Amazon Linux 2023 standard image; the versions are pinned in the buildspec so an image
-# update cannot change them under the pipeline.
+# bundling (pip downloading Lambda wheels on the host, the runtime's Python compiling them) need.
+INSTALL_COMMANDS = (
+    "python3 --version",
+    f"python{LAMBDA_PYTHON} --version",
+    "python3 -m pip --version",
+    "python3 -m venv --help > /dev/null",
+    "node --version",
+)
+# CodeBuild's Amazon Linux 2023 standard image (its runtimes.yml offers python 3.14 and nodejs 22);
+# the versions are pinned in the buildspec so an image update cannot change them under the pipeline.
 BUILD_IMAGE = codebuild.LinuxBuildImage.AMAZON_LINUX_2023_5
-RUNTIME_VERSIONS = {"python": "3.12", "nodejs": "22"}
+RUNTIME_VERSIONS = {"python": LAMBDA_PYTHON, "nodejs": "22"}
 ARTIFACT_RETENTION_DAYS = 30
 BUILD_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 STAGE_NAMES = ("Test", "Production")

@@ -84,7 +84,9 @@ def test_the_makefile_synth_target_is_the_lens_review():
 def test_the_build_image_has_python_pip_and_node_without_docker(pipeline_synth):
     spec = build_spec_of(pipeline_synth.template_json, "PipelineBuildSynthCdkBuildProject")
     install = spec["phases"]["install"]
-    assert install["runtime-versions"] == {"python": "3.12", "nodejs": "22"}
+    # The functions' Python, so the bundling compiles their assets to bytecode for the runtime.
+    assert install["runtime-versions"] == {"python": "3.14", "nodejs": "22"}
+    assert "python3.14 --version" in install["commands"]
     assert "python3 -m pip --version" in install["commands"]
     assert "python3 -m venv --help > /dev/null" in install["commands"]
     projects = resources_of(pipeline_synth.template_json, "AWS::CodeBuild::Project")
