@@ -50,8 +50,9 @@ def builtin_validation_requested(app: cdk.Stage) -> bool:
     raw = app.node.try_get_context(BUILTIN_VALIDATION_CONTEXT_KEY)
     if raw is None or isinstance(raw, bool):
         return bool(raw)
-    if isinstance(raw, str) and raw.strip().lower() in _BOOLEAN_WORDS:
-        return _BOOLEAN_WORDS[raw.strip().lower()]
+    word = raw.strip().lower() if isinstance(raw, str) else None
+    if word in _BOOLEAN_WORDS:
+        return _BOOLEAN_WORDS[word]
     raise BuiltinValidationSettingError(
         f"context '{BUILTIN_VALIDATION_CONTEXT_KEY}' = {raw!r}: allowed: true or false "
         "(true runs CDK's built-in CloudFormation validation on every template), or leave it unset for false"

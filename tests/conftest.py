@@ -13,15 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from harness import (  # noqa: E402
-    NO_BUNDLING,
-    PATH_METADATA,
-    SynthesizedApp,
-    cdk_json_context,
-    make_app,
-    normalise_volatile,
-    synthesize,
-)
+from harness import SynthesizedApp, make_app, make_sample_app, normalise_volatile, synthesize  # noqa: E402
 
 
 @pytest.fixture
@@ -35,9 +27,9 @@ def sample_app() -> SynthesizedApp:
     """Every sample stack, synthesized once per test session in the sample apps' own App (without
     the packs: they are tested with validate_scope, which reports instead of raising; CDK's built-in
     validation is tested in tests/apps/test_builtin_validation.py)."""
-    from apps import build_sample_stacks, new_app
+    from apps import build_sample_stacks
 
-    app = new_app(context={**cdk_json_context(), **NO_BUNDLING, **PATH_METADATA})
+    app = make_sample_app()
     return synthesize(app, build_sample_stacks(app))
 
 

@@ -40,9 +40,22 @@ def cdk_json_context() -> dict[str, Any]:
     return json.loads(CDK_JSON.read_text())["context"]
 
 
+def harness_context(**extra_context: Any) -> dict[str, Any]:
+    """cdk.json's context, bundling off, path metadata on, plus any extra context."""
+    return {**cdk_json_context(), **NO_BUNDLING, **PATH_METADATA, **extra_context}
+
+
 def make_app(**extra_context: Any) -> cdk.App:
     """An App with the project's feature flags, bundling off, plus any extra context."""
-    return cdk.App(context={**cdk_json_context(), **NO_BUNDLING, **PATH_METADATA, **extra_context})
+    return cdk.App(context=harness_context(**extra_context))
+
+
+def make_sample_app(**extra_context: Any) -> cdk.App:
+    """The same context in the sample apps' own App (apps.new_app: CDK's built-in validation only
+    with `builtin-validation`)."""
+    from apps import new_app
+
+    return new_app(context=harness_context(**extra_context))
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,10 @@ from apps import (
     BuiltinValidationSettingError,
     build_sample_stacks,
     builtin_validation_requested,
-    new_app,
 )
-from harness import NO_BUNDLING, cdk_json_context
+from harness import make_sample_app
 
 PLUGIN_NAME = "CloudFormation Validate"
-
-
-def _app(**context) -> cdk.App:
-    return new_app(context={**cdk_json_context(), **NO_BUNDLING, **context})
 
 
 def _add_invalid_topic(app: cdk.App) -> cdk.Stack:
@@ -34,7 +29,7 @@ def _add_invalid_topic(app: cdk.App) -> cdk.Stack:
 
 
 def test_unset_the_builtin_validation_does_not_run():
-    app = _app()
+    app = make_sample_app()
     _add_invalid_topic(app)
     assert builtin_validation_requested(app) is False
     app.synth()  # the invalid property is left to cfn-lint in the tests
@@ -42,7 +37,7 @@ def test_unset_the_builtin_validation_does_not_run():
 
 @pytest.mark.parametrize("value", [True, "true", "TRUE", " true "])
 def test_true_runs_it_and_an_invalid_template_fails_synth(value):
-    app = _app(**{BUILTIN_VALIDATION_CONTEXT_KEY: value})
+    app = make_sample_app(**{BUILTIN_VALIDATION_CONTEXT_KEY: value})
     _add_invalid_topic(app)
     with pytest.raises(RuntimeError) as error:
         app.synth()
@@ -51,13 +46,13 @@ def test_true_runs_it_and_an_invalid_template_fails_synth(value):
 
 @pytest.mark.parametrize("value", [False, "false", "False"])
 def test_false_is_off(value):
-    assert builtin_validation_requested(_app(**{BUILTIN_VALIDATION_CONTEXT_KEY: value})) is False
+    assert builtin_validation_requested(make_sample_app(**{BUILTIN_VALIDATION_CONTEXT_KEY: value})) is False
 
 
 @pytest.mark.parametrize("value", ["yes", "1", 1, ["true"], ""])
 def test_any_other_value_says_what_is_allowed(value):
     with pytest.raises(BuiltinValidationSettingError) as error:
-        _app(**{BUILTIN_VALIDATION_CONTEXT_KEY: value})
+        make_sample_app(**{BUILTIN_VALIDATION_CONTEXT_KEY: value})
     message = str(error.value)
     assert f"'{BUILTIN_VALIDATION_CONTEXT_KEY}'" in message and repr(value) in message
     assert "true or false" in message
@@ -66,7 +61,7 @@ def test_any_other_value_says_what_is_allowed(value):
 def test_every_sample_stack_passes_the_builtin_validation():
     """One app: every sample stack plus a canary stack with an invalid resource. Synth only reports,
     so the report shows the plugin ran over the app; the canary's must be its only finding."""
-    app = _app(**{
+    app = make_sample_app(**{
         BUILTIN_VALIDATION_CONTEXT_KEY: True,
         "@aws-cdk/core:failSynthOnValidationErrors": False,
         "@aws-cdk/core:validationReportJson": True,
