@@ -35,9 +35,9 @@ with the floor measured in the same run.
   CDK has already written (templates, and each stack's metadata file for construct paths and
   acknowledgements): about 0.05 s for the three packs on the three samples. What the "lens packs'
   share" still measures is mostly cdk-nag itself: loading its jsii assembly (`import cdk_nag`, about
-  0.2 s) and AwsSolutions' own JavaScript (about 0.5 s the first time, most of it loading the
-  aws-cdk-lib modules its rules import). With the built-in validation off, that share of a much
-  shorter synth rose from 1 % to 14-20 %, still under the 25 % budget.
+  0.2-0.35 s) and AwsSolutions' own JavaScript (about 0.5-0.65 s the first time, much of it loading
+  the aws-cdk-lib modules its rules import). With the built-in validation off, that share of a much
+  shorter synth rose from 1 % to 10-19 % in today's three runs, still under the 25 % budget.
 - What is left in a one-sample synth over the floor: 2.0-3.2 s, and the budget is 3 s. Three runs of
   2026-11-22, each a median of 5 interleaved with the floor: 09:20 (synth only) ImageGeneration +2.2 s,
   Assistant +2.0 s, DocumentQa +2.5 s, all pass; 09:38 +2.7, +2.4, +3.04 (DocumentQa over by 0.04 s);
@@ -46,8 +46,8 @@ with the floor measured in the same run.
   A V8 profile of the jsii node process for DocumentQa alone (`python -m bench.profile synth
   --samples DocumentQa`): of 4.3 s, 1.5 s waiting on Python, about 1.0 s compiling aws-cdk-lib's and
   cdk-nag's JavaScript as it is first required (jsii runs node on a fresh kernel folder per process,
-  so node's compile cache cannot help, and Node 20 has none built in), about 0.65 s AwsSolutions'
-  rules and 0.35 s loading cdk-nag, and the rest CDK's own synthesis. On the Python side: about 0.85 s
+  so node's compile cache cannot help, and Node 20 has none built in), about 1.0 s for cdk-nag (see
+  above), and the rest CDK's own synthesis. On the Python side: about 0.85 s
   importing the aws_cdk and blueprint modules the sample uses, and jsii's runtime type checks (about
   0.2 s). Tried and not kept, each within noise in an interleaved A/B: `python -O` (skips jsii's
   type checks: maybe 0.3 s, with asserts gone) and `@aws-cdk/core:enableAdditionalMetadataCollection`

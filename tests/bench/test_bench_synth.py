@@ -30,13 +30,13 @@ def test_the_floor_app_is_built_by_the_sample_apps_new_app(monkeypatch):
     """The floor must have the samples' validation settings, or the comparison would be unfair."""
     import bench.synth_app as synth_app
 
+    real_new_app = synth_app.new_app
     apps = []
 
     def spy(**kwargs):
         apps.append(real_new_app(**kwargs))
         return apps[-1]
 
-    real_new_app = synth_app.new_app
     monkeypatch.setattr(synth_app, "new_app", spy)
     synth_app.main(["empty"])
     assert len(apps) == 1
