@@ -3,6 +3,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Lambda-platform wheels of the handlers' requirements, fetched once at setup, so that the tests
+# that bundle a user's app for real (tests/consumer) run with pip offline.
+LAMBDA_WHEELS := .cache/lambda-wheels
+LAMBDA_REQUIREMENTS := $(wildcard lambda/*/requirements.txt)
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # jsii prints an end-of-life banner for Node 20 (the Node this project is given) on every process.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -11,12 +15,19 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: setup synth test lens bench clean
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed $(LAMBDA_WHEELS)/.downloaded
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(LAMBDA_WHEELS)/.downloaded: $(LAMBDA_REQUIREMENTS) $(VENV)/.installed
+	mkdir -p $(LAMBDA_WHEELS)
+	$(BIN)/python -m pip download --quiet --only-binary=:all: --implementation cp --python-version 3.14 \
+	  --platform manylinux_2_28_aarch64 --platform manylinux2014_aarch64 --dest $(LAMBDA_WHEELS) \
+	  $(foreach requirements,$(LAMBDA_REQUIREMENTS),--requirement $(requirements))
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -43,4 +54,4 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf cdk.out .pytest_cache
+	rm -rf cdk.out .pytest_cache .cache

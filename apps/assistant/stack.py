@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -38,6 +39,9 @@ INSTRUCTION = (
 )
 
 MODEL_ID = "us.amazon.nova-lite-v1:0"
+# The order-status handler lives in the repository's lambda/ folder, beside the library's own handlers
+# (tests/handlers_agents tests it there); an app of yours passes its own folder the same way.
+ORDER_STATUS_CODE = Path(__file__).resolve().parents[2] / "lambda" / "order_status_action"
 # FinOps defaults of the sample: on-demand Nova Lite prices (us-east-1, USD per 1,000 tokens) and a
 # monthly budget far above what a demo spends.
 MONTHLY_BUDGET_USD = 100.0
@@ -118,7 +122,7 @@ class AssistantStack(cdk.Stack):
             "order-status",
             description="Looks up the status of an order",
             schema=ActionGroupSchema.from_functions([GET_ORDER_STATUS]),
-            source="order_status_action",
+            source=ORDER_STATUS_CODE,
             handler="order_status_action.handler",
             timeout=cdk.Duration.seconds(5),
             reserved_concurrency=5,

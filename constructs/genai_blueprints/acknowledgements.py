@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import IConstruct
+from constructs import Construct, IConstruct
 
 
 def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
@@ -34,6 +35,16 @@ def _flatten(resolved: object) -> str:
             separator, parts = argument
             return separator.join(_flatten(part) for part in parts)
     raise ValueError(f"cannot spell {resolved!r} as a cdk-nag finding")
+
+
+def grantee_construct(grantee: iam.IGrantable) -> Construct | None:
+    """The construct whose policy a grant to `grantee` writes (a role or user of the app), if any.
+
+    Grant methods acknowledge their inherent findings there, so the caller's own role stays clean
+    under the packs. A service or account principal gets no policy, so has nothing to acknowledge.
+    """
+    principal = grantee.grant_principal
+    return principal if isinstance(principal, Construct) else None
 
 
 def acknowledge_prefix_scoped_objects(scope: IConstruct, bucket: s3.IBucket, prefixes: list[str], why: str) -> None:

@@ -8,6 +8,8 @@ from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from genai_blueprints.resource_policies import warn_if_topic_imported
+
 
 def alarm_at_least(
     scope: Construct,
@@ -19,7 +21,12 @@ def alarm_at_least(
     topic: sns.ITopic,
     evaluation_periods: int = 1,
 ) -> cloudwatch.Alarm:
-    """An alarm when `metric` >= `threshold`, notifying `topic`; no data is not a breach."""
+    """An alarm when `metric` >= `threshold`, notifying `topic`; no data is not a breach.
+
+    CloudWatch publishes alarm notifications as cloudwatch.amazonaws.com; an imported topic gets a
+    warning with the statement its policy needs.
+    """
+    warn_if_topic_imported(scope, topic, "cloudwatch.amazonaws.com", purpose="CloudWatch alarms notifying it")
     alarm = cloudwatch.Alarm(
         scope,
         construct_id,

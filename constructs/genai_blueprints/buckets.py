@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge
+from genai_blueprints.resource_policies import render_statement
 
 ACCESS_LOG_RETENTION_DAYS = 90
 
@@ -54,7 +56,7 @@ def encrypted_bucket(
 
     `bucket_props` passes anything else s3.Bucket takes (e.g. event_bridge_enabled).
     """
-    return s3.Bucket(
+    bucket = s3.Bucket(
         scope,
         construct_id,
         encryption=s3.BucketEncryption.KMS,
@@ -64,10 +66,52 @@ def encrypted_bucket(
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         versioned=True,
-        server_access_logs_bucket=access_logs,
-        server_access_logs_prefix=access_log_prefix,
         lifecycle_rules=list(lifecycle_rules) or None,
         **bucket_props,
+    )
+    log_to(bucket, access_logs, access_log_prefix)
+    return bucket
+
+
+def log_to(bucket: s3.Bucket, access_logs: s3.IBucket, prefix: str) -> None:
+    """Server access logs of `bucket` go to `access_logs` under `prefix`, allowed by its bucket policy.
+
+    Set explicitly rather than through `server_access_logs_bucket`: that prop opens the log bucket with
+    a bucket policy only under the feature flag `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`, and
+    without it (a bare `cdk.App()`, older apps) falls back to the LogDeliveryWrite ACL, which a bucket
+    with ObjectOwnership BucketOwnerEnforced rejects. The statement is the one AWS documents for the
+    logging service principal ("Permissions for log delivery", S3 user guide: s3:PutObject for
+    logging.s3.amazonaws.com, conditioned on the source bucket and account), the same the flag writes.
+    """
+    cfn_bucket = bucket.node.default_child
+    assert isinstance(cfn_bucket, s3.CfnBucket)
+    cfn_bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+        destination_bucket_name=access_logs.bucket_name, log_file_prefix=prefix
+    )
+    statement = log_delivery_statement(bucket, access_logs, prefix)
+    if not access_logs.add_to_resource_policy(statement).statement_added:
+        cdk.Annotations.of(bucket).add_warning_v2(
+            "genai-blueprints:accessLogsPolicyNotAdded",
+            f"The access-log bucket {access_logs.node.path} is imported, so this app cannot change its bucket"
+            f" policy. For S3 server access logs of {bucket.node.path}, the bucket policy must contain this"
+            f" statement: {render_statement(bucket, statement)}",
+        )
+
+
+def log_delivery_statement(bucket: s3.IBucket, access_logs: s3.IBucket, prefix: str) -> iam.PolicyStatement:
+    """What the access-log bucket's policy must allow so S3 delivers `bucket`'s server access logs."""
+    same_stack = cdk.Stack.of(bucket) is cdk.Stack.of(access_logs)
+    return iam.PolicyStatement(
+        effect=iam.Effect.ALLOW,
+        principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")],
+        actions=["s3:PutObject"],
+        resources=[access_logs.arn_for_objects(f"{prefix}*" if prefix else "*")],
+        conditions={
+            "ArnLike": {"aws:SourceArn": bucket.bucket_arn},
+            "StringEquals": {"aws:SourceAccount": bucket.env.account},
+        }
+        if same_stack
+        else None,
     )
 
 

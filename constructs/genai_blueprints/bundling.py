@@ -9,10 +9,15 @@ cold start. When the build host has an interpreter of exactly the runtime's vers
 the python3.14 runtime), the asset is compiled with it (unchecked-hash .pyc files: asset zips do not
 keep source mtimes, so timestamp-checked bytecode would be ignored). Powertools is not bundled at all:
 it comes from the AWS-published layer, which ships bytecode (see genai_blueprints.powertools).
+
+pip needs the network (or a local wheel cache) and must be installed in the interpreter running the
+app; when either is missing, bundling raises BundlingError saying what the host needs.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -40,6 +45,27 @@ _DISTRIBUTIONS = {"dateutil": "python_dateutil"}
 # the function. (The bytecode compiled for the runtime after bundling is added to the output, not copied.)
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", "tests", ".venv", ".pytest_cache"]
 
+# What pip prints when it has no wheel to offer: nothing matched in the index or the find-links folders
+# (offline, no index, or no wheel for the platform), or the index could not be reached at all.
+_NO_WHEELS_MARKERS = (
+    "Could not find a version that satisfies the requirement",
+    "No matching distribution found",
+    "Failed to establish a new connection",
+    "Max retries exceeded",
+    "Could not fetch URL",
+)
+# The pip settings that decide where wheels come from; named in messages (their values may hold credentials).
+_PIP_SOURCE_SETTINGS = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_CONFIG_FILE")
+_STDERR_TAIL_LINES = 12
+
+
+class BundlingError(RuntimeError):
+    """A Lambda asset cannot be bundled on this host; the message says what the host needs.
+
+    CDK calls the local bundling through jsii, which hands CDK only the message (CDK raises a RuntimeError
+    carrying it); PythonHandlerFunction raises this error itself instead.
+    """
+
 
 def python_version_of(runtime: lambda_.Runtime) -> str:
     """'python3.14' -> '3.14'."""
@@ -49,14 +75,19 @@ def python_version_of(runtime: lambda_.Runtime) -> str:
     return name.removeprefix("python")
 
 
+def platform_tags(architecture: lambda_.Architecture) -> tuple[str, ...]:
+    """The wheel platform tags pip may pick for `architecture`, preferred first."""
+    try:
+        return _PLATFORM_TAGS[architecture.name]
+    except KeyError:
+        raise ValueError(f"no wheel platform known for architecture {architecture.name!r}") from None
+
+
 def pip_install_command(
     requirements: Path, target: Path, *, python_version: str, architecture: lambda_.Architecture
 ) -> list[str]:
     """The pip command that installs `requirements` as Lambda-compatible wheels into `target`."""
-    try:
-        platforms = _PLATFORM_TAGS[architecture.name]
-    except KeyError:
-        raise ValueError(f"no wheel platform known for architecture {architecture.name!r}") from None
+    platforms = platform_tags(architecture)
     command = [
         sys.executable, "-m", "pip", "install",
         "--requirement", str(requirements),
@@ -73,15 +104,27 @@ def pip_install_command(
 
 @jsii.implements(cdk.ILocalBundling)
 class LocalPipBundling:
-    """Bundles a handler folder on the host: its .py files plus its requirements.txt as wheels."""
+    """Bundles a handler folder on the host: its .py files plus its requirements.txt as wheels.
+
+    Attributes:
+        error: the BundlingError of a failed `try_bundle`, else None. jsii passes CDK only its text, so the
+            construct that created the asset raises it again (see PythonHandlerFunction).
+    """
 
     def __init__(self, source_dir: Path, *, runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> None:
         self._source_dir = Path(source_dir)
         self._python_version = python_version_of(runtime)
         self._architecture = architecture
+        self.error: BundlingError | None = None
 
     def try_bundle(self, output_dir: str, options: cdk.BundlingOptions) -> bool:  # noqa: ARG002 (jsii passes it)
-        target = Path(output_dir)
+        try:
+            return self._bundle(Path(output_dir))
+        except BundlingError as error:
+            self.error = error
+            raise
+
+    def _bundle(self, target: Path) -> bool:
         shutil.copytree(
             self._source_dir,
             target,
@@ -93,10 +136,70 @@ class LocalPipBundling:
             command = pip_install_command(
                 requirements, target, python_version=self._python_version, architecture=self._architecture
             )
-            subprocess.run(command, check=True)
+            self._run_pip(command, requirements)
             drop_runtime_provided(target)
         compile_bytecode(target, python_version=self._python_version)
         return True
+
+    def _run_pip(self, command: list[str], requirements: Path) -> None:
+        """Runs pip; a failure becomes a BundlingError that says what is missing, never a raw pip error."""
+        try:
+            result = subprocess.run(command, check=False, capture_output=True, text=True)
+        except OSError as error:  # the interpreter itself cannot be started
+            raise BundlingError(self._no_pip_message(command[0], requirements, str(error))) from None
+        output = result.stderr or result.stdout or ""
+        if result.returncode == 0:
+            if output:
+                print(output, end="", file=sys.stderr, flush=True)  # pip's warnings, as if it wrote to the terminal
+            return
+        if "No module named pip" in output:
+            raise BundlingError(self._no_pip_message(command[0], requirements, _tail(output, 1)))
+        if any(marker in output for marker in _NO_WHEELS_MARKERS):
+            raise BundlingError(self._no_wheels_message(requirements, output))
+        raise BundlingError(
+            f"genai-blueprints bundling: pip failed (exit code {result.returncode}) installing the requirements "
+            f"of the Lambda asset {self._source_dir} ({requirements}).\n"
+            f"  command: {shlex.join(command)}\n"
+            f"pip's last lines:\n{_tail(output, _STDERR_TAIL_LINES)}"
+        )
+
+    def _no_pip_message(self, interpreter: str, requirements: Path, detail: str) -> str:
+        return (
+            f"genai-blueprints bundling: the Lambda asset {self._source_dir} has requirements ({requirements}: "
+            f"{', '.join(requirement_lines(requirements))}), and installing them as Lambda wheels needs pip, "
+            f"which {interpreter or 'this Python'} does not have ({detail.strip()}). Virtualenvs created by uv "
+            f"come without pip. Add pip to the environment that runs the CDK app, with "
+            f"`{interpreter or 'python'} -m ensurepip` or, in a uv environment, `uv pip install pip`; then "
+            f"synthesize again."
+        )
+
+    def _no_wheels_message(self, requirements: Path, output: str) -> str:
+        platforms = platform_tags(self._architecture)
+        download = shlex.join([
+            "python", "-m", "pip", "download", "--only-binary=:all:", "--implementation", "cp",
+            "--python-version", self._python_version,
+            *[argument for platform in platforms for argument in ("--platform", platform)],
+            "--dest", "/path/to/wheels", "--requirement", str(requirements),
+        ])
+        settings = [name for name in _PIP_SOURCE_SETTINGS if name in os.environ]
+        return (
+            f"genai-blueprints bundling: pip found no wheels for the Lambda asset {self._source_dir}: it cannot "
+            f"reach a package index (offline, or no index configured), or a requirement has no wheel for the "
+            f"Lambda platform.\n"
+            f"  requirements ({requirements}): {', '.join(requirement_lines(requirements))}\n"
+            f"  wheels asked for: CPython {self._python_version}, platform {' or '.join(platforms)}, "
+            f"binary only (--only-binary=:all:)\n"
+            f"Bundling needs the network to PyPI (or to your package index), or a local folder holding these "
+            f"wheels. Point pip at one with environment variables:\n"
+            f"  PIP_NO_INDEX=1 PIP_FIND_LINKS=/path/to/wheels   (a folder of .whl files, no index)\n"
+            f"  PIP_INDEX_URL=https://pypi.example.com/simple   (a mirror or proxy of PyPI)\n"
+            f"or the same settings in a pip configuration file (`python -m pip config set global.find-links "
+            f"/path/to/wheels`, `python -m pip config set global.no-index true`). Fill the folder on a host "
+            f"with network access:\n"
+            f"  {download}\n"
+            f"pip variables set in this environment (values not shown): {', '.join(settings) or 'none'}\n"
+            f"pip's last lines:\n{_tail(output, _STDERR_TAIL_LINES)}"
+        )
 
 
 def bytecode_compile_command(target: Path, *, python_version: str) -> list[str] | None:
@@ -151,13 +254,35 @@ def drop_runtime_provided(target: Path) -> None:
                 path.unlink()
 
 
-def _has_requirements(requirements: Path) -> bool:
+def requirement_lines(requirements: Path) -> list[str]:
+    """The requirement lines of a requirements.txt, without comments and blank lines."""
     lines = (line.split("#", 1)[0].strip() for line in requirements.read_text().splitlines())
-    return any(lines)
+    return [line for line in lines if line]
 
 
-def handler_code(source_dir: Path, *, runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> lambda_.Code:
-    """Lambda code for a handler (or layer) folder, bundled locally (Docker only as CDK's last resort)."""
+def _has_requirements(requirements: Path) -> bool:
+    return bool(requirement_lines(requirements))
+
+
+def _tail(output: str, count: int) -> str:
+    """The last `count` non-blank lines of `output`, indented, each at most 300 characters."""
+    lines = [line.rstrip()[:300] for line in output.splitlines() if line.strip()]
+    return "\n".join(f"  {line}" for line in lines[-count:])
+
+
+def handler_code(
+    source_dir: Path,
+    *,
+    runtime: lambda_.Runtime,
+    architecture: lambda_.Architecture,
+    local: LocalPipBundling | None = None,
+) -> lambda_.Code:
+    """Lambda code for a handler (or layer) folder, bundled locally (Docker only as CDK's last resort).
+
+    `local` is the local bundling to use (pass one to read its `error`). Default: a new LocalPipBundling.
+    """
+    if local is None:
+        local = LocalPipBundling(source_dir, runtime=runtime, architecture=architecture)
     docker_command = (
         "{ [ ! -f requirements.txt ] || pip install -r requirements.txt -t /asset-output; } && cp -au . /asset-output"
         " && python -m compileall -q --invalidation-mode unchecked-hash /asset-output"
@@ -169,6 +294,6 @@ def handler_code(source_dir: Path, *, runtime: lambda_.Runtime, architecture: la
             image=runtime.bundling_image,
             platform=f"linux/{'arm64' if architecture.name == 'arm64' else 'amd64'}",
             command=["bash", "-c", docker_command],
-            local=LocalPipBundling(source_dir, runtime=runtime, architecture=architecture),
+            local=local,
         ),
     )

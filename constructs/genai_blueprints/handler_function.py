@@ -11,11 +11,12 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from genai_blueprints._handler_code import handler_source_dir
+from genai_blueprints._handler_code import HandlerCode, check_handler, handler_source_dir, user_folder
 from genai_blueprints.acknowledgements import acknowledge
-from genai_blueprints.bundling import handler_code, python_version_of
+from genai_blueprints.bundling import LocalPipBundling, handler_code, python_version_of
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.powertools import POWERTOOLS_VERSION, powertools_layer_parameter_name
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.validation import PropsValidator, describe
 
 METRICS_NAMESPACE = "GenAIBlueprints"
 # Fixed ids on the stack: every PythonHandlerFunction of a stack shares these two layers.
@@ -23,8 +24,8 @@ SHARED_LAYER_ID = "GenAIBlueprintsSharedLayer"
 POWERTOOLS_LAYER_ID = "GenAIBlueprintsPowertoolsLayer"
 
 
-class PythonHandlerFunction(Construct):
-    """A Python Lambda function built from a folder under lambda/, with the project's defaults.
+class PythonHandlerFunction(BlueprintConstruct):
+    """A Python Lambda function built from a handler folder, with the project's defaults.
 
     Latest Python runtime on arm64 (cheaper per GB-second and lower energy per request), X-Ray
     tracing, Powertools configuration, explicit memory and timeout, and its own log group with a
@@ -57,7 +58,7 @@ class PythonHandlerFunction(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        source: str,
+        source: str | HandlerCode,
         handler: str,
         service_name: str,
         description: str,
@@ -70,8 +71,10 @@ class PythonHandlerFunction(Construct):
     ) -> None:
         """
         Args:
-            source: folder name under lambda/ holding the handler module and requirements.txt.
-            handler: the entry point, "module.function".
+            source: the folder holding the handler module and an optional requirements.txt: the name
+                of one of the library's handlers (a folder of lambda/, shipped in the wheel as
+                genai_blueprints/_lambda), or `HandlerCode.from_path(folder)` for a folder of your own.
+            handler: the entry point, "module.function"; the module must be in the source folder.
             service_name: POWERTOOLS_SERVICE_NAME, the service dimension of logs and metrics.
             description: what the function does, shown in the console.
             environment: extra environment variables. Default: none.
@@ -86,6 +89,9 @@ class PythonHandlerFunction(Construct):
         validator = PropsValidator(f"PythonHandlerFunction '{self.node.path}'")
         validator.check_int_range("memory_size", memory_size, 128, 10240)
         validator.check_int_range("reserved_concurrency", reserved_concurrency, 0)
+        code = _handler_code_of(validator, source)
+        if code is not None:
+            check_handler(validator, code.directory, handler)
         validator.raise_if_invalid()
 
         self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention)
@@ -93,33 +99,59 @@ class PythonHandlerFunction(Construct):
         self.log_group.grant_write(self.role)
         self.shared_layer: lambda_.ILayerVersion = shared_layer(self, runtime=self.RUNTIME, architecture=self.ARCHITECTURE)
         self.powertools_layer: lambda_.ILayerVersion = powertools_layer(self, runtime=self.RUNTIME, architecture=self.ARCHITECTURE)
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            description=description,
-            runtime=self.RUNTIME,
-            architecture=self.ARCHITECTURE,
-            handler=handler,
-            code=handler_code(handler_source_dir(source), runtime=self.RUNTIME, architecture=self.ARCHITECTURE),
-            memory_size=memory_size,
-            timeout=timeout,
-            tracing=lambda_.Tracing.ACTIVE,
-            log_group=self.log_group,
-            role=self.role,
-            layers=[self.shared_layer, self.powertools_layer],
-            reserved_concurrent_executions=reserved_concurrency,
-            environment={
-                "POWERTOOLS_SERVICE_NAME": service_name,
-                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-                "LOG_LEVEL": log_level,
-                **(environment or {}),
-            },
-        )
+        local = LocalPipBundling(code.directory, runtime=self.RUNTIME, architecture=self.ARCHITECTURE)
+        try:
+            self.function = lambda_.Function(
+                self,
+                "Function",
+                description=description,
+                runtime=self.RUNTIME,
+                architecture=self.ARCHITECTURE,
+                handler=handler,
+                code=handler_code(code.directory, runtime=self.RUNTIME, architecture=self.ARCHITECTURE, local=local),
+                memory_size=memory_size,
+                timeout=timeout,
+                tracing=lambda_.Tracing.ACTIVE,
+                log_group=self.log_group,
+                role=self.role,
+                layers=[self.shared_layer, self.powertools_layer],
+                reserved_concurrent_executions=reserved_concurrency,
+                environment={
+                    "POWERTOOLS_SERVICE_NAME": service_name,
+                    "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                    "LOG_LEVEL": log_level,
+                    **(environment or {}),
+                },
+            )
+        except RuntimeError:
+            # CDK bundles the asset while the function is created, and jsii hands it only the text of our
+            # BundlingError; raise the error itself, without CDK's wrapping.
+            if local.error is not None:
+                raise local.error from None
+            raise
         acknowledge(
             self,
             "AwsSolutions-IAM5[Resource::*]",
             "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.",
         )
+
+
+def _handler_code_of(validator: PropsValidator, source: object) -> HandlerCode | None:
+    """`source` as HandlerCode (a str names one of the library's handlers), or None after adding the problem."""
+    if isinstance(source, HandlerCode):
+        folder = user_folder(validator, "source", source.directory)
+        return source if folder is not None else None
+    if isinstance(source, str):
+        try:
+            return HandlerCode.builtin(source)
+        except FileNotFoundError:
+            pass
+    shown = repr(source) if isinstance(source, str) else describe(source)
+    validator.add(
+        f"source is {shown}; it must name one of the library's handlers (a folder of genai_blueprints/_lambda) "
+        f"or be HandlerCode.from_path(folder) for a folder of your own"
+    )
+    return None
 
 
 def _per_stack(scope: Construct, construct_id: str, create: Callable[[cdk.Stack], lambda_.ILayerVersion]) -> lambda_.ILayerVersion:

@@ -16,8 +16,9 @@ from genai_blueprints.agents import (
     OrchestrationPrompt,
     ParameterType,
 )
-from harness import cfn_lint_findings, make_app
+from harness import REPO_ROOT, cfn_lint_findings, make_app
 
+ORDER_STATUS_CODE = REPO_ROOT / "lambda" / "order_status_action"
 INSTRUCTION = "You answer questions about the status of orders, briefly and politely, using your tools."
 OPENAPI = {
     "openapi": "3.0.0",
@@ -60,7 +61,7 @@ def synthesized() -> tuple[dict, Template, cdk.Stack]:
         "orders",
         description="Order lookups",
         schema=ActionGroupSchema.from_openapi(OPENAPI),
-        source="order_status_action",
+        source=ORDER_STATUS_CODE,
         handler="order_status_action.handler",
         timeout=cdk.Duration.seconds(7),
         reserved_concurrency=3,
@@ -76,7 +77,7 @@ def synthesized() -> tuple[dict, Template, cdk.Stack]:
         schema=ActionGroupSchema.from_functions(
             [AgentFunction("add_note", "Adds a note", {"text": FunctionParameter(ParameterType.STRING, "The note")})]
         ),
-        source="order_status_action",
+        source=ORDER_STATUS_CODE,
         handler="order_status_action.handler",
     )
     caller = iam.Role(stack, "Caller", assumed_by=iam.AccountRootPrincipal())
@@ -282,10 +283,11 @@ def test_front_door_enforces_the_bounds_and_is_the_only_way_in(synthesized):
         },
     )
     template.has_resource_properties(
-        "AWS::DynamoDB::GlobalTable",
+        "AWS::DynamoDB::Table",
         {
             "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
-            "SSESpecification": Match.object_like({"SSEEnabled": True, "SSEType": "KMS"}),
+            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": Match.any_value()},
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         },
     )
 

@@ -18,8 +18,9 @@ from genai_blueprints.agents import (
     OrchestrationPrompt,
     ParameterType,
 )
-from harness import make_app
+from harness import REPO_ROOT, make_app
 
+ORDER_STATUS_CODE = REPO_ROOT / "lambda" / "order_status_action"
 INSTRUCTION = "You answer questions about the status of orders, briefly and politely, using your tools."
 MODEL = AgentModel.foundation_model("amazon.nova-lite-v1:0")
 OPENAPI = {
@@ -29,6 +30,11 @@ OPENAPI = {
 }
 
 
+def _problems(expected: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A case's full expected problems: one message, or all of them in order."""
+    return (expected,) if isinstance(expected, str) else expected
+
+
 def _stack() -> cdk.Stack:
     return cdk.Stack(make_app(), "Invalid", env=cdk.Environment(account="111122223333", region="us-east-1"))
 
@@ -36,7 +42,7 @@ def _stack() -> cdk.Stack:
 AGENT_CASES = {
     "short instruction": (
         {"instruction": "Be helpful."},
-        "instruction is 'Be helpful.'; it must be at least 40 characters",
+        "instruction is 'Be helpful.'; it must be at least 40 characters (Bedrock's minimum)",
     ),
     "bad model id": (
         {"model": AgentModel.foundation_model("Claude 3")},
@@ -44,7 +50,8 @@ AGENT_CASES = {
     ),
     "bad profile": (
         {"model": AgentModel.inference_profile("mars.amazon.nova-lite-v1:0")},
-        "model is 'mars.amazon.nova-lite-v1:0'; an inference profile must be a cross-Region profile id",
+        "model is 'mars.amazon.nova-lite-v1:0'; an inference profile must be a cross-Region profile id such as "
+        "'us.amazon.nova-lite-v1:0' or an inference-profile ARN",
     ),
     "ttl too short": (
         {"idle_session_ttl": cdk.Duration.seconds(30)},
@@ -102,7 +109,7 @@ AGENT_CASES = {
 def test_invalid_agent_props_are_rejected(props, message):
     with pytest.raises(InvalidPropsError) as raised:
         GuardedAgent(_stack(), "Agent", **{"instruction": INSTRUCTION, "model": MODEL, **props})
-    assert any(problem.startswith(message) for problem in raised.value.problems), raised.value.problems
+    assert raised.value.problems == _problems(message)
 
 
 def test_valid_model_identifiers_are_accepted():
@@ -129,7 +136,7 @@ def _add(agent: GuardedAgent, name: str = "orders", **overrides):
     props = {
         "description": "Order lookups",
         "schema": ActionGroupSchema.from_openapi(OPENAPI),
-        "source": "order_status_action",
+        "source": ORDER_STATUS_CODE,
         "handler": "order_status_action.handler",
         **overrides,
     }
@@ -143,11 +150,15 @@ def _openapi(mutate) -> ActionGroupSchema:
 
 
 GROUP_CASES = {
-    "bad name": ({"name": "my orders"}, "name is 'my orders'; it must be letters or digits"),
+    "bad name": (
+        {"name": "my orders"},
+        "name is 'my orders'; it must be letters or digits with single _ or - separators, at most 100 characters",
+    ),
     "long description": ({"description": "d" * 201}, f"description is '{'d' * 201}'; it must be 1-200 characters"),
     "timeout above 60": (
         {"timeout": cdk.Duration.seconds(61)},
-        "timeout (seconds) is 61; it must be a whole number from 1 to 60",
+        ("timeout (seconds) is 61; it must be a whole number from 1 to 60",
+         "timeout (seconds) is 61; it must be shorter than the front door's request timeout (20 s)"),
     ),
     "timeout not shorter than the request": (
         {"timeout": cdk.Duration.seconds(20)},
@@ -169,15 +180,21 @@ GROUP_CASES = {
         {"schema": _openapi(lambda d: d["paths"]["/orders"]["get"].pop("description"))},
         "schema operation GET /orders has no description; the agent chooses operations by it",
     ),
-    "no operations": ({"schema": _openapi(lambda d: d.update(paths={}))}, "schema has no operations"),
-    "no functions": ({"schema": ActionGroupSchema.from_functions([])}, "schema has no functions"),
+    "no operations": (
+        {"schema": _openapi(lambda d: d.update(paths={}))},
+        "schema has no operations; an action group needs at least one",
+    ),
+    "no functions": (
+        {"schema": ActionGroupSchema.from_functions([])},
+        "schema has no functions; an action group needs at least one",
+    ),
     "duplicate functions": (
         {"schema": ActionGroupSchema.from_functions([AgentFunction("f", "x"), AgentFunction("f", "y")])},
         "schema function names are ['f', 'f']; they must be unique",
     ),
     "bad function name": (
         {"schema": ActionGroupSchema.from_functions([AgentFunction("get status", "x")])},
-        "schema function 'get status': the name must be letters or digits",
+        "schema function 'get status': the name must be letters or digits with single _ or - separators, at most 100",
     ),
     "long function description": (
         {"schema": ActionGroupSchema.from_functions([AgentFunction("f", "d" * 1201)])},
@@ -189,7 +206,8 @@ GROUP_CASES = {
                 [AgentFunction("f", "x", {"order id": FunctionParameter(ParameterType.STRING, "")})]
             )
         },
-        "schema function 'f' parameter 'order id': the name must be letters or digits",
+        ("schema function 'f' parameter 'order id': the name must be letters or digits with single _ or - separators",
+         "schema function 'f' parameter 'order id': the description must be 1-500 characters"),
     ),
     "parameter without description": (
         {
@@ -216,7 +234,7 @@ def test_invalid_action_groups_are_rejected(agent, overrides, message):
     name = overrides.pop("name", "orders")
     with pytest.raises(InvalidPropsError) as raised:
         _add(agent, name, **overrides)
-    assert any(problem.startswith(message) for problem in raised.value.problems), raised.value.problems
+    assert raised.value.problems == _problems(message)
 
 
 def test_action_group_names_are_unique(agent):

@@ -137,8 +137,15 @@ def test_endpoint_config_encrypts_volume_and_output_and_notifies_both_topics(tem
                 "ErrorTopic": {"Ref": logical_id(template, "AWS::SNS::Topic", "/ErrorTopic/")},
                 "IncludeInferenceResponseIn": Match.absent(),
             },
-        }, "ClientConfig": Match.absent()},
+        }, "ClientConfig": {"MaxConcurrentInvocationsPerInstance": 1}},
     })
+
+
+def test_concurrency_cap_can_be_left_to_sagemaker():
+    stack, _ = endpoint_stack(max_concurrent_invocations_per_instance=None)
+    template = synthesize_stack(stack)
+    template.has_resource_properties("AWS::SageMaker::EndpointConfig", {
+        "AsyncInferenceConfig": Match.object_like({"ClientConfig": Match.absent()})})
 
 
 def test_instance_store_types_get_no_volume_key_but_keep_the_output_key():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
@@ -12,7 +14,9 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from genai_blueprints import InvalidPropsError
-from genai_blueprints.handler_function import PythonHandlerFunction
+from genai_blueprints import _handler_code
+from genai_blueprints._handler_code import HandlerCode
+from genai_blueprints.handler_function import POWERTOOLS_LAYER_ID, SHARED_LAYER_ID, PythonHandlerFunction
 from genai_blueprints.powertools import POWERTOOLS_VERSION, powertools_layer_parameter_name
 from harness import REPO_ROOT, cfn_lint_findings, make_app, synthesize_stack
 
@@ -153,3 +157,103 @@ def test_handler_requirements_leave_powertools_to_the_layer():
         assert any("Powertools layer" in line and "powertools.py" in line for line in lines if line.startswith("#")), requirements
     png = (REPO_ROOT / "lambda" / "png_postprocessor" / "requirements.txt").read_text().splitlines()
     assert {Requirement(line).name for line in png if line and not line.startswith("#")} == {"numpy", "pillow"}
+
+
+# --- where the code comes from: the library's handlers by name, the user's folders by path ---------
+
+BUILTIN_HANDLERS = sorted(path.name for path in (REPO_ROOT / "lambda").iterdir()
+                          if path.is_dir() and path.name != "shared_layer")
+
+
+def _asset_sources(app: cdk.App, stack: cdk.Stack) -> dict[str, Path]:
+    """Each function's asset folder, by construct id (bundling off: the manifest names the source folder)."""
+    assembly = app.synth()
+    template = assembly.get_stack_by_name(stack.stack_name).template
+    files = json.loads((Path(assembly.directory) / f"{stack.stack_name}.assets.json").read_text())["files"]
+    sources = {}
+    for function in (child for child in stack.node.children if isinstance(child, PythonHandlerFunction)):
+        resource = template["Resources"][stack.get_logical_id(function.function.node.default_child)]
+        asset_hash = resource["Properties"]["Code"]["S3Key"].removesuffix(".zip")
+        sources[function.node.id] = Path(files[asset_hash]["source"]["path"])
+    return sources
+
+
+def test_every_builtin_handler_resolves_by_name_to_its_folder():
+    app = make_app()
+    stack = cdk.Stack(app, "Builtins")
+    for name in BUILTIN_HANDLERS:
+        PythonHandlerFunction(stack, name, source=name, handler=f"{name}.handler", service_name=name,
+                              description=f"built-in {name}")
+    assert len(BUILTIN_HANDLERS) >= 7
+    assert _asset_sources(app, stack) == {name: REPO_ROOT / "lambda" / name for name in BUILTIN_HANDLERS}
+
+
+def test_a_users_folder_is_the_asset_and_a_relative_path_follows_the_working_directory(tmp_path, monkeypatch):
+    folder = tmp_path / "app" / "handlers" / "orders"
+    folder.mkdir(parents=True)
+    (folder / "orders.py").write_text("def handler(event, context): return 1\n")
+    monkeypatch.chdir(tmp_path / "app")
+    app = make_app()
+    stack = cdk.Stack(app, "UserCode")
+    # The jsii process kept the working directory it started in: only Python's resolution finds the folder.
+    user = PythonHandlerFunction(stack, "Orders", source=HandlerCode.from_path("handlers/orders"),
+                                 handler="orders.handler", service_name="orders", description="user code")
+    assert _asset_sources(app, stack) == {"Orders": folder}
+    assert REPO_ROOT not in folder.parents
+    assert {layer.node.path for layer in (user.shared_layer, user.powertools_layer)} == {
+        f"UserCode/{SHARED_LAYER_ID}", f"UserCode/{POWERTOOLS_LAYER_ID}"}
+
+
+@pytest.mark.parametrize(("source", "handler", "message"), [
+    ("order_status", "order_status.handler",
+     "source is 'order_status'; it must name one of the library's handlers (a folder of genai_blueprints/_lambda) "
+     "or be HandlerCode.from_path(folder) for a folder of your own"),
+    (str(REPO_ROOT / "lambda" / "feedback"), "feedback.handler",  # a path is never taken for a name
+     f"source is '{REPO_ROOT / 'lambda' / 'feedback'}'; it must name one of the library's handlers"),
+    (7, "x.handler", "source is 7 (int); it must name one of the library's handlers"),
+    ("result_tracker", "tracker.handler",
+     f"handler is 'tracker.handler'; the source folder {REPO_ROOT / 'lambda' / 'result_tracker'} has no tracker.py "
+     "nor tracker/__init__.py; it must be 'module.function'"),
+    ("result_tracker", "result_tracker", "handler is 'result_tracker'; it must be 'module.function'"),
+])
+def test_unknown_code_or_handlers_are_rejected(source, handler, message):
+    stack = cdk.Stack(make_app(), "Invalid")
+    with pytest.raises(InvalidPropsError) as raised:
+        PythonHandlerFunction(stack, "Fn", source=source, handler=handler, service_name="svc", description="bad")
+    (problem,) = raised.value.problems
+    assert problem.startswith(message)
+
+
+def test_a_handler_code_folder_that_does_not_exist_is_rejected(tmp_path):
+    stack = cdk.Stack(make_app(), "Invalid")
+    with pytest.raises(InvalidPropsError, match=re.escape(
+            f"source is '{tmp_path / 'gone'}'; there is no folder at {tmp_path / 'gone'}; it must be the folder")):
+        PythonHandlerFunction(stack, "Fn", source=HandlerCode.from_path(tmp_path / "gone"), handler="gone.handler",
+                              service_name="svc", description="bad")
+
+
+def test_installed_the_builtins_come_from_the_wheels_lambda_folder(tmp_path, monkeypatch):
+    """In site-packages there is no lambda/ beside the package: the wheel's genai_blueprints/_lambda is used."""
+    package = tmp_path / "site-packages" / "genai_blueprints"
+    (package / "_lambda" / "result_tracker").mkdir(parents=True)
+    monkeypatch.setattr(_handler_code, "_PACKAGE_DIR", package)
+    assert HandlerCode.builtin("result_tracker").directory == package / "_lambda" / "result_tracker"
+    with pytest.raises(FileNotFoundError):
+        HandlerCode.builtin("feedback")  # not in this fake wheel, and no checkout around it
+
+
+def test_the_wheel_ships_every_builtin_handler_file_where_the_package_looks():
+    """What `pip install genai-blueprints` gets: hatchling's own file list for the wheel (pyproject
+    force-includes lambda/ as genai_blueprints/_lambda, which _handler_code reads first)."""
+    from hatchling.builders.wheel import WheelBuilder
+
+    shipped = {included.distribution_path for included in WheelBuilder(str(REPO_ROOT)).recurse_included_files()}
+    needed = {
+        f"genai_blueprints/_lambda/{path.relative_to(REPO_ROOT / 'lambda').as_posix()}"
+        for path in (REPO_ROOT / "lambda").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert {f"genai_blueprints/_lambda/{name}/{name}.py" for name in BUILTIN_HANDLERS} <= needed
+    assert "genai_blueprints/_lambda/shared_layer/python/aws_clients.py" in needed
+    assert needed - shipped == set()
+    assert "genai_blueprints/_handler_code.py" in shipped

@@ -34,6 +34,9 @@ class StandInGuardrail:
         return iam.Grant.add_to_principal(grantee=grantee, actions=["bedrock:ApplyGuardrail"], resource_arns=["arn:x"])
 
 
+RETRY = "six times the ingestion function's timeout plus the batching window) to 43200 seconds (12 hours, the SQS visibility limit)"
+
+
 def build(**props) -> None:
     app = make_app()
     stack = cdk.Stack(app, "Validation")
@@ -58,51 +61,59 @@ def problems(**props) -> str:
          "embedding.data_type is 'BINARY'; Amazon S3 Vectors stores FLOAT32 vectors only"),
         ({"embedding": EmbeddingOptions(model=EmbeddingModel("x.float-only:0", (128,), (VectorDataType.FLOAT32,), 512),
                                         data_type=VectorDataType.BINARY)},
-         "embedding.data_type is 'BINARY'; x.float-only:0 supports FLOAT32"),
+         ("embedding.data_type is 'BINARY'; x.float-only:0 supports FLOAT32",
+          "embedding.data_type is 'BINARY'; Amazon S3 Vectors stores FLOAT32 vectors only")),
         ({"chunking": Chunking.fixed_size(max_tokens=0)}, "chunking.max_tokens is 0; it must be a whole number from 1 to 8192"),
         ({"chunking": Chunking.fixed_size(overlap_percentage=0)}, "chunking.overlap_percentage is 0; it must be a whole number from 1 to 99"),
-        ({"chunking": Chunking.fixed_size(overlap_percentage=100)}, "chunking.overlap_percentage is 100"),
+        ({"chunking": Chunking.fixed_size(overlap_percentage=100)},
+         "chunking.overlap_percentage is 100; it must be a whole number from 1 to 99"),
         ({"embedding": EmbeddingOptions(model=EmbeddingModels.COHERE_EMBED_ENGLISH_V3), "chunking": Chunking.fixed_size(max_tokens=600)},
          "chunking.max_tokens is 600; it must be a whole number from 1 to 512"),
         ({"chunking": Chunking.hierarchical(parent_max_tokens=300, child_max_tokens=300)},
          "chunking.child_max_tokens is 300; it must be smaller than chunking.parent_max_tokens (300)"),
-        ({"chunking": Chunking.hierarchical(parent_max_tokens=9000)}, "chunking.parent_max_tokens is 9000"),
-        ({"chunking": Chunking.hierarchical(overlap_tokens=0)}, "chunking.overlap_tokens is 0"),
+        ({"chunking": Chunking.hierarchical(parent_max_tokens=9000)},
+         "chunking.parent_max_tokens is 9000; it must be a whole number from 1 to 8192"),
+        ({"chunking": Chunking.hierarchical(overlap_tokens=0)},
+         "chunking.overlap_tokens is 0; it must be a whole number from 1 to 8192"),
         ({"chunking": Chunking.semantic(buffer_size=2)}, "chunking.buffer_size is 2; it must be a whole number from 0 to 1"),
         ({"chunking": Chunking.semantic(breakpoint_percentile_threshold=40)},
          "chunking.breakpoint_percentile_threshold is 40; it must be a whole number from 50 to 99"),
         ({"data_source": DataSourceOptions(inclusion_prefixes=["a/", "b/"])},
          "data_source.inclusion_prefixes is ['a/', 'b/']; Bedrock S3 data sources accept at most one inclusion prefix"),
         ({"data_source": DataSourceOptions(inclusion_prefixes=["docs"])},
-         "data_source.inclusion_prefixes is 'docs'; each must be an S3 key prefix ending in '/'"),
+         "data_source.inclusion_prefixes is 'docs'; each must be an S3 key prefix ending in '/', at most 300 characters"),
         ({"storage": StorageOptions(noncurrent_version_expiration_days=0)},
          "storage.noncurrent_version_expiration_days is 0; it must be a whole number at least 1"),
         ({"ingestion": IngestionOptions(batching_window=cdk.Duration.seconds(301))},
-         "ingestion.batching_window is '301 seconds'; it must be from 0 to 300 seconds"),
+         ("ingestion.batching_window is '301 seconds'; it must be from 0 to 300 seconds (the SQS event source's limit)",
+          f"ingestion.retry_interval is '300 seconds'; it must be from 481 seconds ({RETRY}")),
         ({"ingestion": IngestionOptions(retry_interval=cdk.Duration.minutes(2))},
-         "ingestion.retry_interval is '120 seconds'; it must be from 300 seconds"),
-        ({"ingestion": IngestionOptions(retry_interval=cdk.Duration.hours(13))}, "ingestion.retry_interval is '46800 seconds'"),
+         f"ingestion.retry_interval is '120 seconds'; it must be from 300 seconds ({RETRY}"),
+        ({"ingestion": IngestionOptions(retry_interval=cdk.Duration.hours(13))},
+         f"ingestion.retry_interval is '46800 seconds'; it must be from 300 seconds ({RETRY}"),
         ({"ingestion": IngestionOptions(max_receive_count=0)}, "ingestion.max_receive_count is 0; it must be a whole number from 1 to 1000"),
         ({"query": QueryOptions(generation_model_id="not a model")},
-         "query.generation_model_id is 'not a model'; it must be a Bedrock foundation-model id"),
+         "query.generation_model_id is 'not a model'; it must be a Bedrock foundation-model id such as amazon.nova-lite-v1:0"),
         ({"query": QueryOptions(max_answer_tokens=0)}, "query.max_answer_tokens is 0; it must be a whole number from 1 to 8192"),
-        ({"query": QueryOptions(max_answer_tokens=9000)}, "query.max_answer_tokens is 9000"),
+        ({"query": QueryOptions(max_answer_tokens=9000)},
+         "query.max_answer_tokens is 9000; it must be a whole number from 1 to 8192"),
         ({"query": QueryOptions(max_question_chars=0)}, "query.max_question_chars is 0; it must be a whole number from 1 to 20000"),
         ({"query": QueryOptions(number_of_results=101)}, "query.number_of_results is 101; it must be a whole number from 1 to 100"),
-        ({"query": QueryOptions(timeout=cdk.Duration.seconds(2))}, "query.timeout is '2 seconds'; it must be from 5 to 900 seconds"),
+        ({"query": QueryOptions(timeout=cdk.Duration.seconds(2))},
+         ("query.timeout is '2 seconds'; it must be from 5 to 900 seconds",
+          "monitoring.query_latency_p90 is '20000 ms'; it must be greater than 0 and at most query.timeout")),
         ({"monitoring": MonitoringOptions(query_latency_p90=cdk.Duration.seconds(90))},
          "monitoring.query_latency_p90 is '90000 ms'; it must be greater than 0 and at most query.timeout"),
         ({"monitoring": MonitoringOptions(query_throttles=0)}, "monitoring.query_throttles is 0; it must be a whole number at least 1"),
         ({"guardrail": StandInGuardrail(version="DRAFT")},
-         "guardrail.guardrail_version is 'DRAFT'; it must be a published version"),
-        ({"guardrail": object()}, "guardrail is 'object'; it must have guardrail_id, guardrail_version and grant_apply(grantee)"),
+         "guardrail.guardrail_version is 'DRAFT'; it must be a published version: DRAFT changes whenever the guardrail is edited"),
+        ({"guardrail": object()}, "guardrail is an object of type object; it must have guardrail_id, guardrail_version and grant_apply(grantee)"),
     ],
     ids=lambda value: None,
 )
 def test_invalid_prop_is_named_with_value_and_rule(props, expected):
-    message = problems(**props)
-    assert expected in message
-    assert message.startswith("Invalid props for RagKnowledgeBase 'Validation/Kb':")
+    lines = "".join(f"\n  - {problem}" for problem in ((expected,) if isinstance(expected, str) else expected))
+    assert problems(**props) == f"Invalid props for RagKnowledgeBase 'Validation/Kb':{lines}"
 
 
 def test_every_problem_is_reported_at_once():
@@ -130,7 +141,11 @@ def test_binary_vectors_are_refused_for_opensearch_too():
 
     message = problems(vector_store=VectorStore.OPENSEARCH_SERVERLESS,
                        embedding=EmbeddingOptions(data_type=VectorDataType.BINARY))
-    assert "embedding.data_type is 'BINARY'; AWS::OpenSearchServerless::Index creates float or byte vector fields only" in message
+    assert message == (
+        "Invalid props for RagKnowledgeBase 'Validation/Kb':\n"
+        "  - embedding.data_type is 'BINARY'; AWS::OpenSearchServerless::Index creates float or byte vector fields"
+        " only, so the blueprint's OpenSearch store takes FLOAT32"
+    )
 
 
 def test_opensearch_needs_an_index_admin_without_the_default_synthesizer():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 
 import aws_cdk as cdk
@@ -10,13 +11,18 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 
 from constructs import Construct
+from genai_blueprints._handler_code import HandlerCode
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.agents.schemas import ActionGroupSchema
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import PythonHandlerFunction
 
 
-class AgentActionGroup(Construct):
+class AgentActionGroup(BlueprintConstruct):
     """One action group of a GuardedAgent (create it with `GuardedAgent.add_action_group`).
+
+    Its code is the caller's folder `source`, bundled like the library's handlers (requirements.txt
+    as Lambda wheels, the shared and Powertools layers attached).
 
     Its function (GENSEC05-BP01, GENREL03-BP02):
     - has its own role, capped by a permissions boundary: logs to its own log group, X-Ray, and the
@@ -41,7 +47,7 @@ class AgentActionGroup(Construct):
         name: str,
         description: str,
         schema: ActionGroupSchema,
-        source: str,
+        source: str | os.PathLike[str],
         handler: str,
         agent_arn: str,
         timeout: cdk.Duration,
@@ -57,7 +63,7 @@ class AgentActionGroup(Construct):
         self._handler = PythonHandlerFunction(
             self,
             "Handler",
-            source=source,
+            source=HandlerCode.from_path(source),
             handler=handler,
             service_name=f"action-group-{name}",
             description=f"Action group {name}: {description}"[:256],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 
@@ -16,6 +17,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 
 from constructs import Construct
+from genai_blueprints._handler_code import check_handler, user_folder
 from genai_blueprints.acknowledgements import acknowledge, nag_text
 from genai_blueprints.agents.action_group import AgentActionGroup
 from genai_blueprints.agents.front_door import AgentFrontDoor
@@ -23,14 +25,16 @@ from genai_blueprints.agents.models import AgentModel
 from genai_blueprints.agents.options import AgentMonitoring, InvocationBounds, OrchestrationPrompt
 from genai_blueprints.agents.schemas import ActionGroupSchema
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.guardrails import Guardrail
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.knowledge_base.options import GuardrailLike
+from genai_blueprints.validation import DURATION, FLAG, KMS_KEY, TEXT, PropsValidator, describe, resolved_region
 
 _GROUP_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 AGENT_METRICS_NAMESPACE = "AWS/Bedrock/Agents"
 
 
-class GuardedAgent(Construct):
+class GuardedAgent(BlueprintConstruct):
     """An Amazon Bedrock agent built for the GenAI lens' agentic practices.
 
     - GENSEC02-BP01: a guardrail on every turn, pinned to a published version (pass one, or a
@@ -92,7 +96,8 @@ class GuardedAgent(Construct):
             description: 1-200 characters. Default: none.
         """
         super().__init__(scope, construct_id)
-        self._validate(instruction, model, idle_session_ttl, orchestration_prompt, bounds, monitoring, description)
+        self._validate(instruction, model, guardrail, encryption_key, idle_session_ttl, orchestration_prompt, bounds,
+                       monitoring, description)
         self._model = model
         self._bounds = bounds
         self._monitoring = monitoring
@@ -166,7 +171,7 @@ class GuardedAgent(Construct):
         *,
         description: str,
         schema: ActionGroupSchema,
-        source: str,
+        source: str | os.PathLike[str],
         handler: str,
         timeout: cdk.Duration = cdk.Duration.seconds(10),
         reserved_concurrency: int = 5,
@@ -180,8 +185,11 @@ class GuardedAgent(Construct):
             name: letters or digits with single `_`/`-` separators, at most 100 characters; unique.
             description: what the group does, 1-200 characters.
             schema: `ActionGroupSchema.from_openapi(...)` or `ActionGroupSchema.from_functions(...)`.
-            source: folder under lambda/ with the handler module and requirements.txt.
-            handler: "module.function".
+            source: the folder of your handler code (str or os.PathLike, e.g.
+                `Path(__file__).parent / "lambda" / "orders"`; a relative path is resolved against the
+                current working directory, as `lambda_.Code.from_asset` does). Its requirements.txt,
+                if any, is installed as Lambda wheels; the shared and Powertools layers are attached.
+            handler: "module.function", the module a file (or package) in `source`, e.g. "orders.handler".
             timeout: 1-60 seconds, and within the front door's request timeout. Default: 10 seconds.
             reserved_concurrency: 1-1000. Default: 5.
             memory_size: MiB. Default: 256.
@@ -190,29 +198,41 @@ class GuardedAgent(Construct):
                 permissions boundary); grants outside them have no effect. Default: nothing more.
         """
         validator = PropsValidator(f"GuardedAgent '{self.node.path}' action group {name!r}")
-        validator.check(
-            bool(_GROUP_NAME.match(name)),
-            "name",
-            name,
-            "it must be letters or digits with single _ or - separators, at most 100 characters",
-        )
-        validator.check(
-            name not in {group.name for group in self.action_groups},
-            "name",
-            name,
-            "an action group of that name exists already",
-        )
-        validator.check(1 <= len(description) <= 200, "description", description, "it must be 1-200 characters")
-        seconds = _whole(timeout.to_seconds())
-        validator.check_int_range("timeout (seconds)", seconds, 1, 60)
-        if isinstance(seconds, int) and seconds >= self._bounds.timeout.to_seconds():
-            validator.add(
-                f"timeout (seconds) is {seconds}; it must be shorter than the front door's request timeout "
-                f"({_whole(self._bounds.timeout.to_seconds())} s)"
+        if validator.check_type("name", name, str, TEXT):
+            validator.check(
+                bool(_GROUP_NAME.match(name)),
+                "name",
+                name,
+                "it must be letters or digits with single _ or - separators, at most 100 characters",
             )
+            validator.check(
+                name not in {group.name for group in self.action_groups},
+                "name",
+                name,
+                "an action group of that name exists already",
+            )
+        if validator.check_type("description", description, str, TEXT):
+            validator.check(1 <= len(description) <= 200, "description", description, "it must be 1-200 characters")
+        validator.check_type("handler", handler, str, "it must be text naming module.function, e.g. 'orders.handler'")
+        folder = user_folder(validator, "source", source)
+        if folder is not None and isinstance(handler, str):
+            check_handler(validator, folder, handler)
+        if validator.check_type("timeout", timeout, cdk.Duration, DURATION):
+            seconds = _whole(timeout.to_seconds())
+            validator.check_int_range("timeout (seconds)", seconds, 1, 60)
+            if isinstance(seconds, int) and seconds >= self._bounds.timeout.to_seconds():
+                validator.add(
+                    f"timeout (seconds) is {seconds}; it must be shorter than the front door's request timeout "
+                    f"({_whole(self._bounds.timeout.to_seconds())} s)"
+                )
         validator.check_int_range("reserved_concurrency", reserved_concurrency, 1, 1000)
-        for problem in schema.problems("schema"):
-            validator.add(problem)
+        validator.check_int_range("memory_size", memory_size, 128, 10240)
+        validator.check_mapping("environment", environment, str, "text (str)", optional=True)
+        validator.check_items("boundary_statements", boundary_statements, iam.PolicyStatement, "an iam.PolicyStatement")
+        if validator.check_type("schema", schema, ActionGroupSchema,
+                                "it must be an ActionGroupSchema, e.g. ActionGroupSchema.from_functions([...])"):
+            for problem in schema.problems("schema"):
+                validator.add(problem)
         validator.raise_if_invalid()
         group = AgentActionGroup(
             self,
@@ -220,7 +240,7 @@ class GuardedAgent(Construct):
             name=name,
             description=description,
             schema=schema,
-            source=source,
+            source=folder,
             handler=handler,
             agent_arn=self.agent_arn,
             timeout=timeout,
@@ -233,8 +253,12 @@ class GuardedAgent(Construct):
         return group
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Lets `grantee` call the front door (the only supported way to invoke the agent)."""
-        return self.front_door.function.grant_invoke(grantee)
+        """Lets `grantee` call the front door (the only supported way to invoke the agent).
+
+        lambda:InvokeFunction on the function's unqualified ARN only: the front door publishes no
+        versions or aliases, so the `<arn>:*` that `Function.grant_invoke` adds would only widen it.
+        """
+        return self.front_door.function.grant_invoke_latest_version(grantee)
 
     def metric(
         self, metric_name: str, *, statistic: str = "Sum", period: cdk.Duration = FIVE_MINUTES
@@ -299,24 +323,36 @@ class GuardedAgent(Construct):
     # --- construction helpers ------------------------------------------------------------------
 
     def _validate(
-        self, instruction, model, idle_session_ttl, orchestration_prompt, bounds, monitoring, description
+        self, instruction, model, guardrail, encryption_key, idle_session_ttl, orchestration_prompt, bounds, monitoring,
+        description,
     ) -> None:
         validator = PropsValidator(f"GuardedAgent '{self.node.path}'")
-        if not cdk.Token.is_unresolved(instruction):
+        if validator.check_type("instruction", instruction, str, TEXT) and not cdk.Token.is_unresolved(instruction):
             validator.check(
                 len(instruction) >= 40,
                 "instruction",
                 instruction,
                 "it must be at least 40 characters (Bedrock's minimum)",
             )
-        for problem in model.problems("model"):
-            validator.add(problem)
-        validator.check_int_range("idle_session_ttl (seconds)", _whole(idle_session_ttl.to_seconds()), 60, 3600)
-        if orchestration_prompt is not None:
+        if validator.check_type("model", model, AgentModel,
+                                "it must be an AgentModel, e.g. AgentModel.foundation_model('amazon.nova-lite-v1:0')"):
+            if validator.check_type("model.is_profile", model.is_profile, bool, FLAG):
+                for problem in model.problems("model", resolved_region(self)):
+                    validator.add(problem)
+        if guardrail is not None and not isinstance(guardrail, GuardrailLike):
+            validator.add(f"guardrail is {describe(guardrail)}; it must be a Guardrail (or anything with guardrail_id,"
+                          " guardrail_version and grant_apply)")
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
+        if validator.check_type("idle_session_ttl", idle_session_ttl, cdk.Duration, DURATION):
+            validator.check_int_range("idle_session_ttl (seconds)", _whole(idle_session_ttl.to_seconds()), 60, 3600)
+        if validator.check_type("orchestration_prompt", orchestration_prompt, OrchestrationPrompt,
+                                "it must be an OrchestrationPrompt", optional=True) and orchestration_prompt is not None:
             orchestration_prompt.validate(validator)
-        bounds.validate(validator)
-        monitoring.validate(validator)
-        if description is not None:
+        if validator.check_type("bounds", bounds, InvocationBounds, "it must be an InvocationBounds"):
+            bounds.validate(validator)
+        if validator.check_type("monitoring", monitoring, AgentMonitoring, "it must be an AgentMonitoring"):
+            monitoring.validate(validator)
+        if validator.check_type("description", description, str, TEXT, optional=True) and description is not None:
             validator.check(1 <= len(description) <= 200, "description", description, "it must be 1-200 characters")
         validator.raise_if_invalid()
 

@@ -12,10 +12,11 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 from genai_blueprints.agents.options import FRONT_DOOR_MARGIN, InvocationBounds
 from genai_blueprints.alarms import FIVE_MINUTES
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
 
 
-class AgentFrontDoor(Construct):
+class AgentFrontDoor(BlueprintConstruct):
     """A Lambda function that invokes the agent alias and stops the run when a bound is hit.
 
     It reads the agent's response stream with traces on, counts orchestration steps and tool calls,
@@ -48,12 +49,15 @@ class AgentFrontDoor(Construct):
         super().__init__(scope, construct_id)
         self.bounds = bounds
         self.service_name = "agent-front-door-" + cdk.Names.unique_id(self)[-24:].lower()
-        self.session_table = dynamodb.TableV2(
+        # dynamodb.Table, not TableV2: a TableV2 with a customer-managed key renders per-Region replica
+        # settings and cannot be built in an environment-agnostic stack.
+        self.session_table = dynamodb.Table(
             self,
             "Sessions",
             partition_key=dynamodb.Attribute(name="session_key", type=dynamodb.AttributeType.STRING),
-            billing=dynamodb.Billing.on_demand(),
-            encryption=dynamodb.TableEncryptionV2.customer_managed_key(encryption_key),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=encryption_key,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),

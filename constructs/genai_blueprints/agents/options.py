@@ -8,7 +8,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_sns as sns
 
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.validation import DURATION, SNS_TOPIC, TEXT, PropsValidator
 
 # The front door's function timeout is the invocation timeout plus this margin, so the handler
 # always answers with a clean TIMEOUT error before Lambda kills it.
@@ -36,9 +36,10 @@ class InvocationBounds:
     max_input_chars: int = 2_000
 
     def validate(self, validator: PropsValidator) -> None:
-        seconds = self.timeout.to_seconds()
-        seconds = int(seconds) if float(seconds).is_integer() else seconds
-        validator.check_int_range("bounds.timeout (seconds)", seconds, 5, 840)
+        if validator.check_type("bounds.timeout", self.timeout, cdk.Duration, DURATION):
+            seconds = self.timeout.to_seconds()
+            seconds = int(seconds) if float(seconds).is_integer() else seconds
+            validator.check_int_range("bounds.timeout (seconds)", seconds, 5, 840)
         validator.check_int_range("bounds.max_steps", self.max_steps, 1, 100)
         validator.check_int_range("bounds.max_tool_calls", self.max_tool_calls, 0, 50)
         validator.check_int_range("bounds.max_session_tokens", self.max_session_tokens, 1000, 10_000_000)
@@ -64,18 +65,17 @@ class OrchestrationPrompt:
     temperature: float = 0.0
 
     def validate(self, validator: PropsValidator) -> None:
-        validator.check(
-            1 <= len(self.base_prompt_template) <= 100_000,
-            "orchestration_prompt.base_prompt_template",
-            f"{len(self.base_prompt_template)} characters",
-            "it must be 1-100,000 characters",
-        )
+        template = self.base_prompt_template
+        if validator.check_type("orchestration_prompt.base_prompt_template", template, str, TEXT):
+            validator.check(
+                cdk.Token.is_unresolved(template) or 1 <= len(template) <= 100_000,
+                "orchestration_prompt.base_prompt_template",
+                f"{len(template)} characters",
+                "it must be 1-100,000 characters",
+            )
         validator.check_int_range("orchestration_prompt.max_response_tokens", self.max_response_tokens, 1, 8192)
-        validator.check(
-            isinstance(self.temperature, (int, float)) and 0 <= self.temperature <= 1,
-            "orchestration_prompt.temperature",
-            self.temperature,
-            "it must be a number from 0 to 1",
+        validator.check_number_range(
+            "orchestration_prompt.temperature", self.temperature, 0, 1, "it must be a number from 0 to 1"
         )
 
     def to_cfn(self) -> bedrock.CfnAgent.PromptOverrideConfigurationProperty:
@@ -115,11 +115,9 @@ class AgentMonitoring:
     guardrail_interventions_threshold: int = 20
 
     def validate(self, validator: PropsValidator) -> None:
-        validator.check(
-            isinstance(self.latency_alarm_fraction, (int, float)) and 0.1 <= self.latency_alarm_fraction <= 1,
-            "monitoring.latency_alarm_fraction",
-            self.latency_alarm_fraction,
-            "it must be a number from 0.1 to 1",
+        validator.check_interface("monitoring.alarm_topic", self.alarm_topic, SNS_TOPIC, optional=True)
+        validator.check_number_range(
+            "monitoring.latency_alarm_fraction", self.latency_alarm_fraction, 0.1, 1, "it must be a number from 0.1 to 1"
         )
         validator.check_int_range("monitoring.bound_hits_threshold", self.bound_hits_threshold, 1)
         validator.check_int_range(

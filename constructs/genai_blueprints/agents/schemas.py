@@ -17,6 +17,8 @@ from typing import Any
 
 from aws_cdk import aws_bedrock as bedrock
 
+from genai_blueprints.validation import FLAG, TEXT, PropsValidator, describe
+
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -60,7 +62,8 @@ class ActionGroupSchema:
 
     def __init__(self, *, openapi: Mapping[str, Any] | None = None, functions: Sequence[AgentFunction] | None = None):
         self._openapi = openapi
-        self._functions = tuple(functions) if functions is not None else None
+        # Anything but a list or tuple is kept as given, for problems() to name it.
+        self._functions = tuple(functions) if isinstance(functions, (list, tuple)) else functions
 
     @staticmethod
     def from_openapi(document: Mapping[str, Any]) -> ActionGroupSchema:
@@ -82,7 +85,13 @@ class ActionGroupSchema:
 
     def problems(self, prop: str) -> list[str]:
         if self._openapi is not None:
+            if not isinstance(self._openapi, Mapping):
+                return [f"{prop} is {describe(self._openapi)}; ActionGroupSchema.from_openapi takes an OpenAPI 3.0"
+                        " document as a mapping (dict)"]
             return _openapi_problems(prop, self._openapi)
+        validator = PropsValidator(prop)
+        if not validator.check_items(f"{prop} functions", self._functions or (), AgentFunction, "an AgentFunction"):
+            return list(validator.problems)
         return _function_problems(prop, self._functions or ())
 
     def fingerprint(self) -> str:
@@ -154,15 +163,22 @@ def _function_problems(prop: str, functions: Sequence[AgentFunction]) -> list[st
     found = []
     if not functions:
         found.append(f"{prop} has no functions; an action group needs at least one")
-    names = [function.name for function in functions]
+    names = [function.name for function in functions if isinstance(function.name, str)]
     if len(names) != len(set(names)):
         found.append(f"{prop} function names are {names!r}; they must be unique")
     for function in functions:
         where = f"{prop} function {function.name!r}"
-        if not _NAME.match(function.name):
+        types = PropsValidator(where)
+        if types.check_type(f"{where}: name", function.name, str, TEXT) and not _NAME.match(function.name):
             found.append(f"{where}: the name must be letters or digits with single _ or - separators, at most 100")
-        if not 1 <= len(function.description) <= 1200:
+        if types.check_type(f"{where}: description", function.description, str, TEXT) and not (
+            1 <= len(function.description) <= 1200
+        ):
             found.append(f"{where}: the description is {len(function.description)} characters; it must be 1-1200")
+        types.check_type(f"{where}: require_confirmation", function.require_confirmation, bool, FLAG)
+        if not types.check_mapping(f"{where}: parameters", function.parameters, FunctionParameter, "a FunctionParameter"):
+            found += types.problems
+            continue
         for name, parameter in function.parameters.items():
             if not _NAME.match(name):
                 found.append(
@@ -170,6 +186,10 @@ def _function_problems(prop: str, functions: Sequence[AgentFunction]) -> list[st
                 )
             if not isinstance(parameter.type, ParameterType):
                 found.append(f"{where} parameter {name!r}: type is {parameter.type!r}; use a ParameterType")
-            if not 1 <= len(parameter.description) <= 500:
+            if types.check_type(f"{where} parameter {name!r}: description", parameter.description, str, TEXT) and not (
+                1 <= len(parameter.description) <= 500
+            ):
                 found.append(f"{where} parameter {name!r}: the description must be 1-500 characters")
+            types.check_type(f"{where} parameter {name!r}: required", parameter.required, bool, FLAG)
+        found += types.problems
     return found

@@ -18,11 +18,17 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from genai_blueprints.acknowledgements import acknowledge, acknowledge_prefix_scoped_objects, nag_text
+from genai_blueprints.acknowledgements import (
+    acknowledge,
+    acknowledge_prefix_scoped_objects,
+    grantee_construct,
+    nag_text,
+)
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints.async_inference.options import (
     EcrImage,
+    ModelData,
     ModelOptions,
     MonitoringOptions,
     NotificationContent,
@@ -31,8 +37,21 @@ from genai_blueprints.async_inference.options import (
 )
 from genai_blueprints.async_inference.result_tracker import ResultTracker
 from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
+from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.sagemaker_instances import has_instance_store
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.validation import (
+    DURATION,
+    EC2_SECURITY_GROUP,
+    EC2_VPC,
+    FLAG,
+    KMS_KEY,
+    S3_BUCKET,
+    SNS_TOPIC,
+    TEXT,
+    PropsValidator,
+    resolved_region,
+)
 
 INPUT_PREFIX = "input/"
 OUTPUT_PREFIX = "output/"
@@ -44,7 +63,7 @@ _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$")
 
 
-class AsyncInferenceEndpoint(Construct):
+class AsyncInferenceEndpoint(BlueprintConstruct):
     """A SageMaker asynchronous inference endpoint with storage, notifications, tracking and alarms.
 
     Requests are uploaded under `input/` of one KMS-encrypted I/O bucket and submitted with
@@ -78,7 +97,7 @@ class AsyncInferenceEndpoint(Construct):
         scaling: ScalingOptions = ScalingOptions(),
         storage: StorageOptions = StorageOptions(),
         monitoring: MonitoringOptions = MonitoringOptions(),
-        max_concurrent_invocations_per_instance: int | None = None,
+        max_concurrent_invocations_per_instance: int | None = 1,
         include_inference_response_in: Sequence[NotificationContent] = (),
         encryption_key: kms.IKey | None = None,
         endpoint_name: str | None = None,
@@ -90,7 +109,10 @@ class AsyncInferenceEndpoint(Construct):
             scaling: Default: 0 to 1 instances, target backlog 5 per instance.
             storage: Default: objects expire after 30 days, a new access-log bucket.
             monitoring: Default: a new alarm topic, alarm on requests older than 30 minutes.
-            max_concurrent_invocations_per_instance: 1 to 1000. Default: chosen by SageMaker.
+            max_concurrent_invocations_per_instance: 1 to 1000 requests an instance works on at once.
+                Default: 1, the cap a generative model that fills its accelerator needs (GENOPS02-BP03
+                asks for a cap); raise it for models that batch. None lets SageMaker choose, and
+                the lens then reports GenAILens-GENOPS02-BP03.
             include_inference_response_in: notifications that carry the response (at most 128 KB).
                 Default: none.
             encryption_key: Default: a new customer-managed key with yearly rotation.
@@ -104,7 +126,10 @@ class AsyncInferenceEndpoint(Construct):
             instance_type=instance_type,
             scaling=scaling,
             storage=storage,
+            monitoring=monitoring,
             max_concurrent_invocations_per_instance=max_concurrent_invocations_per_instance,
+            include_inference_response_in=include_inference_response_in,
+            encryption_key=encryption_key,
             endpoint_name=endpoint_name,
         )
         self.endpoint_name = endpoint_name or cdk.Names.unique_resource_name(self, max_length=63, separator="-")
@@ -173,6 +198,8 @@ class AsyncInferenceEndpoint(Construct):
         )
         self._grant_objects(grantee, ["s3:PutObject"], [INPUT_PREFIX])
         self._grant_objects(grantee, ["s3:GetObject"], [OUTPUT_PREFIX, FAILURE_PREFIX, *self._post_processing_prefixes])
+        self._acknowledge_caller_objects(grantee, [INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX,
+                                                  *self._post_processing_prefixes])
         self.results_table.grant_read_data(grantee)
         # Post-processors added later extend this grant to their prefixes.
         self._invoke_grantees.append(grantee)
@@ -211,6 +238,7 @@ class AsyncInferenceEndpoint(Construct):
         self._add_expiration(write_prefix)
         for grantee in self._invoke_grantees:
             self._grant_objects(grantee, ["s3:GetObject"], [write_prefix])
+            self._acknowledge_caller_objects(grantee, [write_prefix])
         self._grant_objects(function, ["s3:GetObject"], [OUTPUT_PREFIX])
         self._grant_objects(function, ["s3:PutObject"], [write_prefix])
         if function.role is not None:
@@ -299,37 +327,70 @@ class AsyncInferenceEndpoint(Construct):
     # ------------------------------------------------------------------------------- construction
 
     def _validate(self, *, model: ModelOptions, instance_type: str, scaling: ScalingOptions,
-                  storage: StorageOptions, max_concurrent_invocations_per_instance: int | None,
+                  storage: StorageOptions, monitoring: MonitoringOptions,
+                  max_concurrent_invocations_per_instance: int | None,
+                  include_inference_response_in: Sequence[NotificationContent], encryption_key: kms.IKey | None,
                   endpoint_name: str | None) -> None:
         validator = PropsValidator(f"AsyncInferenceEndpoint '{self.node.path}'")
-        if not cdk.Token.is_unresolved(instance_type):
+        region = resolved_region(self)
+        if validator.check_type("instance_type", instance_type, str, TEXT) and not cdk.Token.is_unresolved(instance_type):
             validator.check(bool(_INSTANCE_TYPE.match(instance_type)), "instance_type", instance_type,
                             "it must be a SageMaker instance type of the form ml.<family>.<size>, e.g. ml.g5.2xlarge")
-        if endpoint_name is not None and not cdk.Token.is_unresolved(endpoint_name):
+        if validator.check_type("endpoint_name", endpoint_name, str, TEXT, optional=True) and (
+            endpoint_name is not None and not cdk.Token.is_unresolved(endpoint_name)
+        ):
             validator.check(bool(_ENDPOINT_NAME.match(endpoint_name)), "endpoint_name", endpoint_name,
                             "it must be 1 to 63 letters, digits or hyphens, starting and ending with a letter or digit")
-        if not cdk.Token.is_unresolved(model.image_uri):
-            validator.check(EcrImage.parse(model.image_uri) is not None, "model.image_uri", model.image_uri,
-                            "it must be an Amazon ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>")
-        for problem in model.model_data.problems():
-            validator.add(problem)
-        validator.check_int_range("scaling.min_capacity", scaling.min_capacity, 0)
-        validator.check_int_range("scaling.max_capacity", scaling.max_capacity, 1)
-        if isinstance(scaling.min_capacity, int) and isinstance(scaling.max_capacity, int):
-            validator.check(scaling.min_capacity <= scaling.max_capacity, "scaling.min_capacity", scaling.min_capacity,
-                            f"it must not exceed scaling.max_capacity ({scaling.max_capacity})")
-        validator.check_positive("scaling.target_backlog_per_instance", scaling.target_backlog_per_instance)
+        if validator.check_type("model", model, ModelOptions, "it must be a ModelOptions(image_uri=..., model_data=...)"):
+            self._validate_model(validator, model, region)
+        if validator.check_type("scaling", scaling, ScalingOptions, "it must be a ScalingOptions"):
+            validator.check_int_range("scaling.min_capacity", scaling.min_capacity, 0)
+            validator.check_int_range("scaling.max_capacity", scaling.max_capacity, 1)
+            if _whole_number(scaling.min_capacity) and _whole_number(scaling.max_capacity):
+                validator.check(scaling.min_capacity <= scaling.max_capacity, "scaling.min_capacity",
+                                scaling.min_capacity, f"it must not exceed scaling.max_capacity ({scaling.max_capacity})")
+            validator.check_positive("scaling.target_backlog_per_instance", scaling.target_backlog_per_instance)
+            validator.check_type("scaling.scale_in_cooldown", scaling.scale_in_cooldown, cdk.Duration, DURATION)
+            validator.check_type("scaling.scale_out_cooldown", scaling.scale_out_cooldown, cdk.Duration, DURATION)
         validator.check_int_range("max_concurrent_invocations_per_instance", max_concurrent_invocations_per_instance, 1, 1000)
-        validator.check_int_range("storage.object_expiration_days", storage.object_expiration_days, 1)
-        validator.check_int_range("storage.result_retention_days", storage.result_retention_days, 1)
+        if validator.check_type("storage", storage, StorageOptions, "it must be a StorageOptions"):
+            validator.check_int_range("storage.object_expiration_days", storage.object_expiration_days, 1)
+            validator.check_int_range("storage.result_retention_days", storage.result_retention_days, 1)
+            validator.check_interface("storage.access_log_bucket", storage.access_log_bucket, S3_BUCKET, optional=True)
+        if validator.check_type("monitoring", monitoring, MonitoringOptions, "it must be a MonitoringOptions"):
+            validator.check_interface("monitoring.alarm_topic", monitoring.alarm_topic, SNS_TOPIC, optional=True)
+            validator.check_type("monitoring.max_request_age", monitoring.max_request_age, cdk.Duration, DURATION)
+        validator.check_items("include_inference_response_in", include_inference_response_in, NotificationContent,
+                              "NotificationContent.SUCCESS or NotificationContent.ERROR")
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         validator.raise_if_invalid()
+
+    @staticmethod
+    def _validate_model(validator: PropsValidator, model: ModelOptions, region: str | None) -> None:
+        image_uri = model.image_uri
+        if validator.check_type("model.image_uri", image_uri, str, TEXT) and not cdk.Token.is_unresolved(image_uri):
+            image = EcrImage.parse(image_uri)
+            validator.check(image is not None, "model.image_uri", image_uri,
+                            "it must be an Amazon ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>")
+            for problem in image.region_problems("model.image_uri", region) if image is not None else ():
+                validator.add(problem)
+        if validator.check_type("model.model_data", model.model_data, ModelData,
+                                "it must be a ModelData, e.g. ModelData.from_s3_uri('s3://bucket/model.tar.gz')"):
+            for problem in model.model_data.problems(region):
+                validator.add(problem)
+        validator.check_mapping("model.environment", model.environment, str, "text (str)")
+        validator.check_type("model.network_isolation", model.network_isolation, bool, FLAG)
+        validator.check_interface("model.vpc", model.vpc, EC2_VPC, optional=True)
+        validator.check_type("model.vpc_subnets", model.vpc_subnets, ec2.SubnetSelection,
+                             "it must be an ec2.SubnetSelection", optional=True)
+        validator.check_items("model.security_groups", model.security_groups, EC2_SECURITY_GROUP,
+                              "an ec2.ISecurityGroup")
 
     def _build_alarm_topic(self) -> sns.Topic:
         topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
         # CloudWatch publishes alarms to the encrypted topic with this key.
-        self.encryption_key.grant(
-            iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*"
-        )
+        allow_service_in_key_policy(self, self.encryption_key, "cloudwatch.amazonaws.com",
+                                    ["kms:Decrypt", "kms:GenerateDataKey*"], purpose="CloudWatch alarms publishing to the alarm topic")
         return topic
 
     def _build_io_bucket(self) -> s3.Bucket:
@@ -355,6 +416,16 @@ class AsyncInferenceEndpoint(Construct):
 
     def _build_topic(self, construct_id: str) -> sns.Topic:
         return sns.Topic(self, construct_id, master_key=self.encryption_key, enforce_ssl=True)
+
+    def _acknowledge_caller_objects(self, grantee: iam.IGrantable, prefixes: list[str]) -> None:
+        """A caller's grant is on `<bucket>/<prefix>*`: request and result keys are made at run time."""
+        principal = grantee_construct(grantee)
+        if principal is not None:
+            acknowledge_prefix_scoped_objects(
+                principal, self.bucket, prefixes,
+                "callers of the asynchronous endpoint put requests under input/ and read results under"
+                " output/, failure/ and the post-processing prefixes only (granted by grant_invoke).",
+            )
 
     def _grant_objects(self, grantee: iam.IGrantable, actions: list[str], prefixes: Sequence[str]) -> None:
         """Object actions under exact prefixes, plus the key use they need (no bucket-wide grants)."""
@@ -584,3 +655,7 @@ class AsyncInferenceEndpoint(Construct):
             description="SageMaker could not publish result notifications; results go untracked.",
             topic=self.alarm_topic,
         )
+
+
+def _whole_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

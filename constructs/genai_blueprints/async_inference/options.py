@@ -16,6 +16,9 @@ from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from genai_blueprints.regions import dlc_image_in, jumpstart_bucket_region
+from genai_blueprints.validation import describe
+
 _S3_URI = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>\S+)$")
 # <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>(:<tag>|@sha256:<digest>)
 _ECR_IMAGE = re.compile(
@@ -51,6 +54,18 @@ class EcrImage:
     def repository_arn(self) -> str:
         return f"arn:{self.partition}:ecr:{self.region}:{self.account}:repository/{self.repository}"
 
+    def region_problems(self, prop: str, region: str | None) -> list[str]:
+        """The image is in another Region than an endpoint in `region` (None: not known at synth time)."""
+        if region is None or self.region == region:
+            return []
+        same_image = dlc_image_in(self.uri, self.account, region)
+        remedy = (f"use {same_image!r}" if same_image is not None
+                  else f"push or replicate the image to an ECR repository in {region}")
+        return [
+            f"{prop} is {self.uri!r}; the image is in Amazon ECR in {self.region} but the stack's Region is {region}:"
+            f" SageMaker pulls the image from ECR in the endpoint's own Region, so {remedy}"
+        ]
+
 
 class ModelData:
     """Where the model artifacts (model.tar.gz) come from: an S3 object or a local file."""
@@ -69,13 +84,33 @@ class ModelData:
         """A local model.tar.gz, uploaded as a CDK asset at deploy time."""
         return ModelData(asset_path=str(path))
 
-    def problems(self) -> list[str]:
-        if self._s3_uri is not None and not cdk.Token.is_unresolved(self._s3_uri):
-            if _S3_URI.match(self._s3_uri) is None:
+    def problems(self, region: str | None = None) -> list[str]:
+        """Every problem with the model data of an endpoint in `region` (None: not known at synth time)."""
+        if self._s3_uri is not None:
+            if not isinstance(self._s3_uri, str):
+                return [f"model.model_data's S3 URI is {describe(self._s3_uri)}; ModelData.from_s3_uri takes an "
+                        "s3://bucket/key URI (str)"]
+            if cdk.Token.is_unresolved(self._s3_uri):
+                return []
+            match = _S3_URI.match(self._s3_uri)
+            if match is None:
                 return [f"model.model_data is {self._s3_uri!r}; it must be an s3://bucket/key URI"]
+            return self._region_problems(match["bucket"], region)
         if self._asset_path is not None and not Path(self._asset_path).is_file():
             return [f"model.model_data is {self._asset_path!r}; a local model must be an existing file"]
         return []
+
+    def _region_problems(self, bucket: str, region: str | None) -> list[str]:
+        # Only JumpStart buckets say their Region in their name; any other bucket's Region is unknown here.
+        jumpstart = jumpstart_bucket_region(bucket)
+        if region is None or jumpstart is None or jumpstart[1] == region:
+            return []
+        base, bucket_region = jumpstart
+        same_model = self._s3_uri.replace(f"s3://{bucket}/", f"s3://{base}-{region}/", 1)  # type: ignore[union-attr]
+        return [
+            f"model.model_data is {self._s3_uri!r}; the JumpStart bucket is in {bucket_region} but the stack's Region"
+            f" is {region}: SageMaker reads model data from S3 in the endpoint's own Region, so use {same_model!r}"
+        ]
 
     def bind(self, scope: Construct, role: iam.IGrantable) -> str:
         """Grants `role` read access to the artifacts and returns their S3 URL."""

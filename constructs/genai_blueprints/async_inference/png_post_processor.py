@@ -6,11 +6,12 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from genai_blueprints.async_inference.endpoint import AsyncInferenceEndpoint
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import PythonHandlerFunction
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.validation import DURATION, PropsValidator
 
 
-class PngPostProcessor(Construct):
+class PngPostProcessor(BlueprintConstruct):
     """Post-processing hook of an AsyncInferenceEndpoint for text-to-image models.
 
     For each successful inference it reads the model output (the RGB-array JSON of
@@ -43,7 +44,10 @@ class PngPostProcessor(Construct):
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"PngPostProcessor '{self.node.path}'")
+        validator.check_type("endpoint", endpoint, AsyncInferenceEndpoint, "it must be an AsyncInferenceEndpoint")
+        validator.check_type("images_prefix", images_prefix, str, "it must be an S3 key prefix ending in '/' (str)")
         validator.check_int_range("memory_size", memory_size, 512, 10240)
+        validator.check_type("timeout", timeout, cdk.Duration, DURATION)
         validator.raise_if_invalid()
         self.handler = PythonHandlerFunction(
             self,

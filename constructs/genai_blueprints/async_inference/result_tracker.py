@@ -11,13 +11,15 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import PythonHandlerFunction
+from genai_blueprints.validation import KMS_KEY, SNS_TOPIC, PropsValidator
 
 PARTITION_KEY = "inference_id"
 TTL_ATTRIBUTE = "expires_at"
 
 
-class ResultTracker(Construct):
+class ResultTracker(BlueprintConstruct):
     """Success and error notifications -> queue -> Lambda -> results table.
 
     The function writes idempotently (a duplicate or an older event never overwrites a newer
@@ -40,6 +42,12 @@ class ResultTracker(Construct):
         retention_days: int,
     ) -> None:
         super().__init__(scope, construct_id)
+        validator = PropsValidator(f"ResultTracker '{self.node.path}'")
+        validator.check_items("topics", topics, SNS_TOPIC, "an sns.ITopic")
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY)
+        validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC)
+        validator.check_int_range("retention_days", retention_days, 1)
+        validator.raise_if_invalid()
         self.table = dynamodb.Table(
             self,
             "Table",

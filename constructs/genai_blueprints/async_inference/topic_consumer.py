@@ -14,9 +14,12 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.resource_policies import allow_service_in_key_policy
+from genai_blueprints.validation import DURATION, KMS_KEY, LAMBDA_FUNCTION, SNS_TOPIC, TEXT, PropsValidator
 
 
-class TopicQueueConsumer(Construct):
+class TopicQueueConsumer(BlueprintConstruct):
     """Delivers topic messages to a function through a queue, so none is lost.
 
     The queue buffers bursts and retries: the function reports failed records (partial batch
@@ -55,6 +58,18 @@ class TopicQueueConsumer(Construct):
             batch_size: records per invocation. Default: 10.
         """
         super().__init__(scope, construct_id)
+        validator = PropsValidator(f"TopicQueueConsumer '{self.node.path}'")
+        validator.check_items("topics", topics, SNS_TOPIC, "an sns.ITopic")
+        validator.check_interface("function", function, LAMBDA_FUNCTION)
+        validator.check_type("function_timeout", function_timeout, cdk.Duration, DURATION)
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY)
+        validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC)
+        validator.check_type("purpose", purpose, str, TEXT)
+        # SQS redrive policies take 1 to 1000 receives; without a batching window an SQS event
+        # source takes batches of 1 to 10 records.
+        validator.check_int_range("max_receive_count", max_receive_count, 1, 1000)
+        validator.check_int_range("batch_size", batch_size, 1, 10)
+        validator.raise_if_invalid()
         self.dead_letter_queue = sqs.Queue(
             self,
             "DeadLetterQueue",
@@ -122,14 +137,11 @@ class TopicQueueConsumer(Construct):
     def _allow_sns_to_use_key(self, key: kms.IKey) -> None:
         """SNS encrypts messages for the queue with its key; only this account's topics may."""
         stack = cdk.Stack.of(self)
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                principals=[iam.ServicePrincipal("sns.amazonaws.com")],
-                resources=["*"],
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": stack.account},
-                    "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:sns:{stack.region}:{stack.account}:*"},
-                },
-            )
+        allow_service_in_key_policy(
+            self, key, "sns.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"],
+            purpose="SNS delivering notifications to the encrypted consumer queue",
+            conditions={
+                "StringEquals": {"aws:SourceAccount": stack.account},
+                "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:sns:{stack.region}:{stack.account}:*"},
+            },
         )

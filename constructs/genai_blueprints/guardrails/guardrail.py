@@ -16,6 +16,7 @@ from aws_cdk import aws_kms as kms
 
 from constructs import Construct
 from genai_blueprints.alarms import FIVE_MINUTES
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.guardrails.options import (
     DEFAULT_CONTENT_FILTERS,
     ContentFilter,
@@ -27,14 +28,14 @@ from genai_blueprints.guardrails.options import (
     RegexFilter,
     _Policies,
 )
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.validation import FLAG, KMS_KEY, TEXT, PropsValidator
 
 DEFAULT_BLOCKED_INPUT_MESSAGE = "Sorry, I can't help with that request."
 DEFAULT_BLOCKED_OUTPUT_MESSAGE = "Sorry, I can't provide that answer."
 GUARDRAIL_METRICS_NAMESPACE = "AWS/Bedrock/Guardrails"
 
 
-class Guardrail(Construct):
+class Guardrail(BlueprintConstruct):
     """A Bedrock guardrail (GENSEC02-BP01) encrypted with a customer-managed key, published as a version.
 
     Defaults block prompt attacks on input and the five harm categories on input and output, and
@@ -91,6 +92,19 @@ class Guardrail(Construct):
             description: 1-200 characters. Default: none.
         """
         super().__init__(scope, construct_id)
+        self._validate(
+            blocked_input_message=blocked_input_message,
+            blocked_output_message=blocked_output_message,
+            content_filters=content_filters,
+            denied_topics=denied_topics,
+            words=words,
+            profanity_filter=profanity_filter,
+            pii_entities=pii_entities,
+            regexes=regexes,
+            contextual_grounding=contextual_grounding,
+            encryption_key=encryption_key,
+            description=description,
+        )
         policies = _Policies(
             blocked_input_message=blocked_input_message,
             blocked_output_message=blocked_output_message,
@@ -102,7 +116,6 @@ class Guardrail(Construct):
             regexes=tuple(regexes),
             contextual_grounding=contextual_grounding,
         )
-        self._validate(policies, description)
         self.encryption_key: kms.IKey = encryption_key or kms.Key(
             self, "Key", enable_key_rotation=True, description=f"Encrypts the Bedrock guardrail {self.node.path}"
         )
@@ -174,49 +187,58 @@ class Guardrail(Construct):
             cloudwatch.GraphWidget(title="Guardrail latency (p90)", left=[self.metric_latency()], width=12),
         ]
 
-    def _validate(self, policies: _Policies, description: str | None) -> None:
+    def _validate(
+        self, *, blocked_input_message, blocked_output_message, content_filters, denied_topics, words,
+        profanity_filter, pii_entities, regexes, contextual_grounding, encryption_key, description,
+    ) -> None:
         validator = PropsValidator(f"Guardrail '{self.node.path}'")
         for prop, message in (
-            ("blocked_input_message", policies.blocked_input_message),
-            ("blocked_output_message", policies.blocked_output_message),
+            ("blocked_input_message", blocked_input_message),
+            ("blocked_output_message", blocked_output_message),
         ):
-            validator.check(
-                isinstance(message, str) and 1 <= len(message) <= 500, prop, message, "it must be 1-500 characters"
-            )
-        if description is not None and not cdk.Token.is_unresolved(description):
+            if validator.check_type(prop, message, str, TEXT):
+                validator.check(1 <= len(message) <= 500, prop, message, "it must be 1-500 characters")
+        if validator.check_type("description", description, str, TEXT, optional=True) and (
+            description is not None and not cdk.Token.is_unresolved(description)
+        ):
             validator.check(1 <= len(description) <= 200, "description", description, "it must be 1-200 characters")
-        _validate_content_filters(validator, policies.content_filters)
-        validator.check(
-            len(policies.denied_topics) <= 30,
-            "denied_topics",
-            f"{len(policies.denied_topics)} topics",
-            "at most 30 are allowed",
-        )
-        names = [topic.name for topic in policies.denied_topics]
-        validator.check(len(names) == len(set(names)), "denied_topics", names, "topic names must be unique")
-        for index, topic in enumerate(policies.denied_topics):
-            for problem in topic.problems(f"denied_topics[{index}]"):
+        if validator.check_items("content_filters", content_filters, ContentFilter, "a ContentFilter"):
+            problems = [p for i, f in enumerate(content_filters) for p in f.problems(f"content_filters[{i}]")]
+            for problem in problems:
                 validator.add(problem)
-        validator.check(
-            len(policies.words) <= 10000, "words", f"{len(policies.words)} words", "at most 10000 are allowed"
-        )
-        for word in policies.words:
-            validator.check(
-                isinstance(word, str) and word.strip() != "", "words", word, "each word must be non-empty text"
-            )
-        types = [entity.type for entity in policies.pii_entities]
-        validator.check(
-            len(types) == len(set(types)), "pii_entities", [t.value for t in types], "each PII type may appear once"
-        )
-        validator.check(
-            len(policies.regexes) <= 30, "regexes", f"{len(policies.regexes)} regexes", "at most 30 are allowed"
-        )
-        for index, regex in enumerate(policies.regexes):
-            for problem in regex.problems(f"regexes[{index}]"):
+            if not problems:
+                _validate_content_filters(validator, tuple(content_filters))
+        if validator.check_items("denied_topics", denied_topics, DeniedTopic, "a DeniedTopic"):
+            validator.check(len(denied_topics) <= 30, "denied_topics", f"{len(denied_topics)} topics",
+                            "at most 30 are allowed")
+            names = [topic.name for topic in denied_topics if isinstance(topic.name, str)]
+            validator.check(len(names) == len(set(names)), "denied_topics", names, "topic names must be unique")
+            for index, topic in enumerate(denied_topics):
+                for problem in topic.problems(f"denied_topics[{index}]"):
+                    validator.add(problem)
+        if validator.check_items("words", words, str, "text (str)"):
+            validator.check(len(words) <= 10000, "words", f"{len(words)} words", "at most 10000 are allowed")
+            for word in words:
+                validator.check(word.strip() != "", "words", word, "each word must be non-empty text")
+        validator.check_type("profanity_filter", profanity_filter, bool, FLAG)
+        if validator.check_items("pii_entities", pii_entities, PiiEntity, "a PiiEntity"):
+            problems = [p for i, e in enumerate(pii_entities) for p in e.problems(f"pii_entities[{i}]")]
+            for problem in problems:
                 validator.add(problem)
-        if policies.contextual_grounding is not None:
-            for problem in policies.contextual_grounding.problems("contextual_grounding"):
+            if not problems:
+                types = [entity.type for entity in pii_entities]
+                validator.check(len(types) == len(set(types)), "pii_entities", [t.value for t in types],
+                                "each PII type may appear once")
+        if validator.check_items("regexes", regexes, RegexFilter, "a RegexFilter"):
+            validator.check(len(regexes) <= 30, "regexes", f"{len(regexes)} regexes", "at most 30 are allowed")
+            for index, regex in enumerate(regexes):
+                for problem in regex.problems(f"regexes[{index}]"):
+                    validator.add(problem)
+        if validator.check_type("contextual_grounding", contextual_grounding, ContextualGrounding,
+                                "it must be a ContextualGrounding", optional=True) and contextual_grounding is not None:
+            for problem in contextual_grounding.problems("contextual_grounding"):
                 validator.add(problem)
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         validator.raise_if_invalid()
 
 

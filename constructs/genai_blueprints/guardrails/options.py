@@ -13,6 +13,8 @@ from enum import Enum
 
 from aws_cdk import aws_bedrock as bedrock
 
+from genai_blueprints.validation import TEXT, PropsValidator
+
 _TOPIC_NAME = re.compile(r"^[0-9a-zA-Z-_ !?.]+$")
 
 
@@ -86,6 +88,13 @@ class ContentFilter:
     input_strength: FilterStrength = FilterStrength.HIGH
     output_strength: FilterStrength = FilterStrength.HIGH
 
+    def problems(self, prop: str) -> list[str]:
+        types = PropsValidator(prop)
+        types.check_enum(f"{prop}.type", self.type, ContentFilterType)
+        types.check_enum(f"{prop}.input_strength", self.input_strength, FilterStrength)
+        types.check_enum(f"{prop}.output_strength", self.output_strength, FilterStrength)
+        return list(types.problems)
+
     def to_cfn(self) -> bedrock.CfnGuardrail.ContentFilterConfigProperty:
         return bedrock.CfnGuardrail.ContentFilterConfigProperty(
             type=self.type.value, input_strength=self.input_strength.value, output_strength=self.output_strength.value
@@ -118,16 +127,21 @@ class DeniedTopic:
     examples: Sequence[str] = ()
 
     def problems(self, prop: str) -> list[str]:
-        found = []
-        if not (1 <= len(self.name) <= 100 and _TOPIC_NAME.match(self.name)):
+        types = PropsValidator(prop)
+        name_ok = types.check_type(f"{prop}.name", self.name, str, TEXT)
+        definition_ok = types.check_type(f"{prop}.definition", self.definition, str, TEXT)
+        examples_ok = types.check_items(f"{prop}.examples", self.examples, str, "text (str)")
+        found = list(types.problems)
+        if name_ok and not (1 <= len(self.name) <= 100 and _TOPIC_NAME.match(self.name)):
             found.append(f"{prop}.name is {self.name!r}; it must be 1-100 letters, digits, spaces or -_!?.")
-        if not 1 <= len(self.definition) <= 1000:
+        if definition_ok and not 1 <= len(self.definition) <= 1000:
             found.append(f"{prop}.definition is {len(self.definition)} characters long; it must be 1-1000")
-        if len(self.examples) > 5:
-            found.append(f"{prop}.examples has {len(self.examples)} items; at most 5 are allowed")
-        for example in self.examples:
-            if not 1 <= len(example) <= 100:
-                found.append(f"{prop}.examples has {example!r}; each example must be 1-100 characters")
+        if examples_ok:
+            if len(self.examples) > 5:
+                found.append(f"{prop}.examples has {len(self.examples)} items; at most 5 are allowed")
+            for example in self.examples:
+                if not 1 <= len(example) <= 100:
+                    found.append(f"{prop}.examples has {example!r}; each example must be 1-100 characters")
         return found
 
     def to_cfn(self) -> bedrock.CfnGuardrail.TopicConfigProperty:
@@ -142,6 +156,12 @@ class PiiEntity:
 
     type: PiiEntityType
     action: SensitiveInfoAction = SensitiveInfoAction.ANONYMIZE
+
+    def problems(self, prop: str) -> list[str]:
+        types = PropsValidator(prop)
+        types.check_enum(f"{prop}.type", self.type, PiiEntityType)
+        types.check_enum(f"{prop}.action", self.action, SensitiveInfoAction)
+        return list(types.problems)
 
     def to_cfn(self) -> bedrock.CfnGuardrail.PiiEntityConfigProperty:
         return bedrock.CfnGuardrail.PiiEntityConfigProperty(type=self.type.value, action=self.action.value)
@@ -164,16 +184,22 @@ class RegexFilter:
     description: str | None = None
 
     def problems(self, prop: str) -> list[str]:
-        found = []
-        if not 1 <= len(self.name) <= 100:
+        types = PropsValidator(prop)
+        name_ok = types.check_type(f"{prop}.name", self.name, str, TEXT)
+        pattern_ok = types.check_type(f"{prop}.pattern", self.pattern, str, "it must be a regular expression (str)")
+        types.check_enum(f"{prop}.action", self.action, SensitiveInfoAction)
+        description_ok = types.check_type(f"{prop}.description", self.description, str, TEXT, optional=True)
+        found = list(types.problems)
+        if name_ok and not 1 <= len(self.name) <= 100:
             found.append(f"{prop}.name is {self.name!r}; it must be 1-100 characters")
-        try:
-            if not self.pattern:
-                raise re.error("empty pattern")
-            re.compile(self.pattern)
-        except re.error as error:
-            found.append(f"{prop}.pattern is {self.pattern!r}; it is not a valid regular expression ({error})")
-        if self.description is not None and not 1 <= len(self.description) <= 1000:
+        if pattern_ok:
+            try:
+                if not self.pattern:
+                    raise re.error("empty pattern")
+                re.compile(self.pattern)
+            except re.error as error:
+                found.append(f"{prop}.pattern is {self.pattern!r}; it is not a valid regular expression ({error})")
+        if description_ok and self.description is not None and not 1 <= len(self.description) <= 1000:
             found.append(f"{prop}.description is {len(self.description)} characters long; it must be 1-1000")
         return found
 
@@ -198,13 +224,14 @@ class ContextualGrounding:
         found = []
         if self.grounding_threshold is None and self.relevance_threshold is None:
             found.append(f"{prop} is {self!r}; set grounding_threshold, relevance_threshold or both")
+        numbers = PropsValidator(prop)
         for name, value in (
             ("grounding_threshold", self.grounding_threshold),
             ("relevance_threshold", self.relevance_threshold),
         ):
-            if value is not None and not (isinstance(value, (int, float)) and 0 <= value <= 0.99):
-                found.append(f"{prop}.{name} is {value!r}; it must be a number from 0 to 0.99")
-        return found
+            if value is not None:
+                numbers.check_number_range(f"{prop}.{name}", value, 0, 0.99, "it must be a number from 0 to 0.99")
+        return found + list(numbers.problems)
 
     def to_cfn(self) -> bedrock.CfnGuardrail.ContextualGroundingPolicyConfigProperty:
         filters = [

@@ -7,6 +7,8 @@ from enum import Enum
 
 from aws_cdk import aws_bedrock as bedrock
 
+from genai_blueprints.validation import PropsValidator, describe
+
 
 class ChunkingStrategy(Enum):
     FIXED_SIZE = "FIXED_SIZE"
@@ -70,12 +72,16 @@ class Chunking:
 
     def problems(self, *, max_input_tokens: int) -> list[str]:
         """Every invalid setting; chunks must also fit the embedding model's input."""
+        types = PropsValidator("chunking")
+        if not types.check_enum("chunking.strategy", self.strategy, ChunkingStrategy):
+            return list(types.problems)
         found: list[str] = []
 
         def whole(prop: str, value: int | None, low: int, high: int) -> None:
-            ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-            if not ok:
-                found.append(f"chunking.{prop} is {value!r}; it must be a whole number from {low} to {high}")
+            number = isinstance(value, int) and not isinstance(value, bool)
+            if not (number and low <= value <= high):  # type: ignore[operator]
+                shown = repr(value) if number or isinstance(value, float) else describe(value)
+                found.append(f"chunking.{prop} is {shown}; it must be a whole number from {low} to {high}")
 
         limit = min(8192, max_input_tokens)
         if self.strategy is ChunkingStrategy.FIXED_SIZE:

@@ -21,13 +21,20 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from genai_blueprints.acknowledgements import acknowledge, nag_text
+from genai_blueprints.acknowledgements import acknowledge, grantee_construct, nag_text
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
+from genai_blueprints.resource_policies import allow_service_in_key_policy, needs_policy_change, warn_key_policy_needed
 from genai_blueprints.knowledge_base.chunking import Chunking
-from genai_blueprints.knowledge_base.embedding_models import EmbeddingOptions, VectorDataType
+from genai_blueprints.knowledge_base.embedding_models import (
+    EmbeddingOptions,
+    VectorDataType,
+    foundation_model_id_problem,
+)
 from genai_blueprints.knowledge_base.options import (
+    DataDeletionPolicy,
     DataSourceOptions,
     GuardrailLike,
     IngestionOptions,
@@ -37,7 +44,17 @@ from genai_blueprints.knowledge_base.options import (
     StorageOptions,
     VectorStore,
 )
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.synthesizer_roles import cloudformation_execution_role_arn
+from genai_blueprints.validation import (
+    DURATION,
+    FLAG,
+    KMS_KEY,
+    S3_BUCKET,
+    SNS_TOPIC,
+    TEXT,
+    PropsValidator,
+    describe,
+)
 
 QUERY_SERVICE = "knowledge-base-query"
 INGESTION_SERVICE = "knowledge-base-ingestion"
@@ -55,7 +72,7 @@ _PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$")
 _FOUNDATION_MODEL_ID = re.compile(r"^[a-z0-9-]+\.[A-Za-z0-9.:-]+$")
 
 
-class RagKnowledgeBase(Construct):
+class RagKnowledgeBase(BlueprintConstruct):
     """A Bedrock knowledge base over an S3 documents bucket, with automatic ingestion and a query API.
 
     Documents uploaded to (or deleted from) the bucket reach a queue through EventBridge; the queue
@@ -120,7 +137,7 @@ class RagKnowledgeBase(Construct):
         """
         super().__init__(scope, construct_id)
         self._validate(guardrail, embedding, chunking, vector_store, opensearch, data_source, storage, ingestion,
-                       query, monitoring)
+                       query, monitoring, encryption_key, description)
         self.vector_store = vector_store
         self.embedding = EmbeddingOptions(
             model=embedding.model, dimensions=embedding.resolved_dimensions, data_type=embedding.data_type
@@ -186,8 +203,8 @@ class RagKnowledgeBase(Construct):
             resource_arns=[self.documents_bucket.arn_for_objects(pattern) for pattern in patterns],
         )
         self.encryption_key.grant(grantee, "kms:GenerateDataKey", "kms:Decrypt")
-        principal = grantee.grant_principal
-        if isinstance(principal, Construct):
+        principal = grantee_construct(grantee)
+        if principal is not None:
             for pattern in patterns:
                 acknowledge(
                     principal,
@@ -291,69 +308,115 @@ class RagKnowledgeBase(Construct):
 
     def _validate(self, guardrail, embedding: EmbeddingOptions, chunking: Chunking, vector_store: VectorStore,
                   opensearch: OpenSearchServerlessOptions, data_source: DataSourceOptions, storage: StorageOptions, ingestion: IngestionOptions,
-                  query: QueryOptions, monitoring: MonitoringOptions) -> None:
+                  query: QueryOptions, monitoring: MonitoringOptions, encryption_key: kms.IKey | None,
+                  description: str | None) -> None:
         validator = PropsValidator(f"RagKnowledgeBase '{self.node.path}'")
-        validator.check(isinstance(guardrail, GuardrailLike), "guardrail", type(guardrail).__name__,
-                        "it must have guardrail_id, guardrail_version and grant_apply(grantee)")
+        if not isinstance(guardrail, GuardrailLike):
+            validator.add(f"guardrail is {describe(guardrail)}; it must have guardrail_id, guardrail_version and"
+                          " grant_apply(grantee)")
         version = getattr(guardrail, "guardrail_version", None)
         if isinstance(version, str) and not cdk.Token.is_unresolved(version):
             validator.check(version != "DRAFT", "guardrail.guardrail_version", version,
                             "it must be a published version: DRAFT changes whenever the guardrail is edited")
-        for problem in embedding.problems():
-            validator.add(problem)
-        if vector_store is VectorStore.S3_VECTORS:
+        embedding_ok = validator.check_type("embedding", embedding, EmbeddingOptions,
+                                            "it must be an EmbeddingOptions, e.g. EmbeddingOptions(dimensions=512)")
+        if embedding_ok:
+            embedding_ok = not embedding.type_problems()
+            for problem in embedding.problems():
+                validator.add(problem)
+        store_ok = validator.check_enum("vector_store", vector_store, VectorStore)
+        opensearch_ok = validator.check_type("opensearch", opensearch, OpenSearchServerlessOptions,
+                                             "it must be an OpenSearchServerlessOptions")
+        if opensearch_ok:
+            validator.check_type("opensearch.standby_replicas", opensearch.standby_replicas, bool, FLAG)
+            validator.check_type("opensearch.allow_from_public", opensearch.allow_from_public, bool, FLAG)
+            opensearch_ok = validator.check_items("opensearch.index_admin_role_arns", opensearch.index_admin_role_arns,
+                                                  str, "an IAM role ARN (str)")
+        if embedding_ok and vector_store is VectorStore.S3_VECTORS:
             validator.check(embedding.data_type is VectorDataType.FLOAT32, "embedding.data_type",
                             embedding.data_type.value, "Amazon S3 Vectors stores FLOAT32 vectors only")
-        else:
-            validator.check(embedding.data_type is VectorDataType.FLOAT32, "embedding.data_type",
-                            embedding.data_type.value,
-                            "AWS::OpenSearchServerless::Index creates float or byte vector fields only, so the"
-                            " blueprint's OpenSearch store takes FLOAT32")
-            synthesizer = cdk.Stack.of(self).synthesizer
-            validator.check(bool(opensearch.index_admin_role_arns) or isinstance(synthesizer, cdk.DefaultStackSynthesizer),
-                            "opensearch.index_admin_role_arns", list(opensearch.index_admin_role_arns),
-                            "name the role CloudFormation deploys with: the stack's synthesizer has no default"
-                            " CloudFormation execution role")
-        for problem in chunking.problems(max_input_tokens=embedding.model.max_input_tokens):
-            validator.add(problem)
-        prefixes = list(data_source.inclusion_prefixes)
-        validator.check(len(prefixes) <= 1, "data_source.inclusion_prefixes", prefixes,
-                        "Bedrock S3 data sources accept at most one inclusion prefix")
-        for prefix in prefixes:
-            validator.check(isinstance(prefix, str) and bool(_PREFIX.match(prefix)) and len(prefix) <= 300,
-                            "data_source.inclusion_prefixes", prefix,
-                            "each must be an S3 key prefix ending in '/', at most 300 characters")
-        validator.check_int_range("storage.noncurrent_version_expiration_days",
-                                  storage.noncurrent_version_expiration_days, 1)
-        window = ingestion.batching_window.to_seconds()
-        validator.check(0 <= window <= 300, "ingestion.batching_window", f"{window} seconds",
-                        "it must be from 0 to 300 seconds (the SQS event source's limit)")
-        retry = ingestion.retry_interval.to_seconds()
-        minimum_retry = int(INGESTION_FUNCTION_TIMEOUT.to_seconds() * 6 + window)
-        validator.check(minimum_retry <= retry <= 43200, "ingestion.retry_interval", f"{retry} seconds",
-                        f"it must be from {minimum_retry} seconds (six times the ingestion function's timeout plus "
-                        "the batching window) to 43200 seconds (12 hours, the SQS visibility limit)")
-        validator.check_int_range("ingestion.max_receive_count", ingestion.max_receive_count, 1, 1000)
-        if not cdk.Token.is_unresolved(query.generation_model_id):
-            validator.check(bool(_FOUNDATION_MODEL_ID.match(query.generation_model_id)), "query.generation_model_id",
-                            query.generation_model_id,
-                            "it must be a Bedrock foundation-model id such as amazon.nova-lite-v1:0")
-        validator.check_int_range("query.max_answer_tokens", query.max_answer_tokens, 1, 8192)
-        validator.check_int_range("query.max_question_chars", query.max_question_chars, 1, 20000)
-        validator.check_int_range("query.number_of_results", query.number_of_results, 1, 100)
-        timeout = query.timeout.to_seconds()
-        validator.check(5 <= timeout <= 900, "query.timeout", f"{timeout} seconds",
-                        "it must be from 5 to 900 seconds")
-        latency = monitoring.query_latency_p90.to_milliseconds()
-        validator.check(0 < latency <= timeout * 1000, "monitoring.query_latency_p90", f"{latency} ms",
-                        "it must be greater than 0 and at most query.timeout")
-        validator.check_int_range("monitoring.query_throttles", monitoring.query_throttles, 1)
+        elif store_ok and vector_store is VectorStore.OPENSEARCH_SERVERLESS:
+            if embedding_ok:
+                validator.check(embedding.data_type is VectorDataType.FLOAT32, "embedding.data_type",
+                                embedding.data_type.value,
+                                "AWS::OpenSearchServerless::Index creates float or byte vector fields only, so the"
+                                " blueprint's OpenSearch store takes FLOAT32")
+            if opensearch_ok:
+                synthesizer = cdk.Stack.of(self).synthesizer
+                validator.check(bool(opensearch.index_admin_role_arns) or isinstance(synthesizer, cdk.DefaultStackSynthesizer),
+                                "opensearch.index_admin_role_arns", list(opensearch.index_admin_role_arns),
+                                "name the role CloudFormation deploys with: the stack's synthesizer has no default"
+                                " CloudFormation execution role")
+        if validator.check_type("chunking", chunking, Chunking, "it must be a Chunking, e.g. Chunking.fixed_size()") \
+                and embedding_ok:
+            for problem in chunking.problems(max_input_tokens=embedding.model.max_input_tokens):
+                validator.add(problem)
+        if validator.check_type("data_source", data_source, DataSourceOptions, "it must be a DataSourceOptions"):
+            validator.check_enum("data_source.data_deletion_policy", data_source.data_deletion_policy,
+                                 DataDeletionPolicy)
+            if validator.check_items("data_source.inclusion_prefixes", data_source.inclusion_prefixes, str,
+                                     "an S3 key prefix ending in '/' (str)"):
+                prefixes = list(data_source.inclusion_prefixes)
+                validator.check(len(prefixes) <= 1, "data_source.inclusion_prefixes", prefixes,
+                                "Bedrock S3 data sources accept at most one inclusion prefix")
+                for prefix in prefixes:
+                    validator.check(bool(_PREFIX.match(prefix)) and len(prefix) <= 300,
+                                    "data_source.inclusion_prefixes", prefix,
+                                    "each must be an S3 key prefix ending in '/', at most 300 characters")
+        if validator.check_type("storage", storage, StorageOptions, "it must be a StorageOptions"):
+            validator.check_interface("storage.access_log_bucket", storage.access_log_bucket, S3_BUCKET, optional=True)
+            validator.check_int_range("storage.noncurrent_version_expiration_days",
+                                      storage.noncurrent_version_expiration_days, 1)
+        if validator.check_type("ingestion", ingestion, IngestionOptions, "it must be an IngestionOptions"):
+            window_ok = validator.check_type("ingestion.batching_window", ingestion.batching_window, cdk.Duration,
+                                             DURATION)
+            if window_ok:
+                window = ingestion.batching_window.to_seconds()
+                validator.check(0 <= window <= 300, "ingestion.batching_window", f"{window} seconds",
+                                "it must be from 0 to 300 seconds (the SQS event source's limit)")
+            if validator.check_type("ingestion.retry_interval", ingestion.retry_interval, cdk.Duration, DURATION) \
+                    and window_ok:
+                retry = ingestion.retry_interval.to_seconds()
+                minimum_retry = int(INGESTION_FUNCTION_TIMEOUT.to_seconds() * 6 + window)
+                validator.check(minimum_retry <= retry <= 43200, "ingestion.retry_interval", f"{retry} seconds",
+                                f"it must be from {minimum_retry} seconds (six times the ingestion function's timeout"
+                                " plus the batching window) to 43200 seconds (12 hours, the SQS visibility limit)")
+            validator.check_int_range("ingestion.max_receive_count", ingestion.max_receive_count, 1, 1000)
+        timeout = None
+        if validator.check_type("query", query, QueryOptions, "it must be a QueryOptions"):
+            model_id = query.generation_model_id
+            if validator.check_type("query.generation_model_id", model_id, str, TEXT) \
+                    and not cdk.Token.is_unresolved(model_id):
+                validator.check(bool(_FOUNDATION_MODEL_ID.match(model_id)), "query.generation_model_id", model_id,
+                                "it must be a Bedrock foundation-model id such as amazon.nova-lite-v1:0")
+                profile_problem = foundation_model_id_problem("query.generation_model_id", model_id,
+                                                      "the query API invokes the foundation model")
+                if profile_problem and _FOUNDATION_MODEL_ID.match(model_id):
+                    validator.add(profile_problem)
+            validator.check_int_range("query.max_answer_tokens", query.max_answer_tokens, 1, 8192)
+            validator.check_int_range("query.max_question_chars", query.max_question_chars, 1, 20000)
+            validator.check_int_range("query.number_of_results", query.number_of_results, 1, 100)
+            if validator.check_type("query.timeout", query.timeout, cdk.Duration, DURATION):
+                timeout = query.timeout.to_seconds()
+                validator.check(5 <= timeout <= 900, "query.timeout", f"{timeout} seconds",
+                                "it must be from 5 to 900 seconds")
+        if validator.check_type("monitoring", monitoring, MonitoringOptions, "it must be a MonitoringOptions"):
+            validator.check_interface("monitoring.alarm_topic", monitoring.alarm_topic, SNS_TOPIC, optional=True)
+            if validator.check_type("monitoring.query_latency_p90", monitoring.query_latency_p90, cdk.Duration,
+                                    DURATION) and timeout is not None:
+                latency = monitoring.query_latency_p90.to_milliseconds()
+                validator.check(0 < latency <= timeout * 1000, "monitoring.query_latency_p90", f"{latency} ms",
+                                "it must be greater than 0 and at most query.timeout")
+            validator.check_int_range("monitoring.query_throttles", monitoring.query_throttles, 1)
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
+        validator.check_type("description", description, str, TEXT, optional=True)
         validator.raise_if_invalid()
 
     def _build_alarm_topic(self) -> sns.Topic:
         topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
         # CloudWatch publishes alarms to the encrypted topic with this key.
-        self.encryption_key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        allow_service_in_key_policy(self, self.encryption_key, "cloudwatch.amazonaws.com",
+                                    ["kms:Decrypt", "kms:GenerateDataKey*"], purpose="CloudWatch alarms publishing to the alarm topic")
         return topic
 
     def _build_documents_bucket(self, storage: StorageOptions) -> s3.Bucket:
@@ -394,15 +457,14 @@ class RagKnowledgeBase(Construct):
         )
         # S3 Vectors' indexing service uses the key for this vector bucket only (as its guide requires).
         stack = cdk.Stack.of(self)
-        self.encryption_key.add_to_resource_policy(iam.PolicyStatement(
-            actions=["kms:Decrypt"],
-            principals=[iam.ServicePrincipal("indexing.s3vectors.amazonaws.com")],
-            resources=["*"],
+        allow_service_in_key_policy(
+            self, self.encryption_key, "indexing.s3vectors.amazonaws.com", ["kms:Decrypt"],
+            purpose="S3 Vectors indexing the knowledge base's vectors",
             conditions={
                 "StringEquals": {"aws:SourceAccount": stack.account},
                 "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:s3vectors:{stack.region}:{stack.account}:bucket/*"},
             },
-        ))
+        )
         self.role.add_to_policy(iam.PolicyStatement(
             sid="UseVectorIndex",
             actions=["s3vectors:PutVectors", "s3vectors:GetVectors", "s3vectors:DeleteVectors",
@@ -441,7 +503,7 @@ class RagKnowledgeBase(Construct):
             policy=stack.to_json_string([network_rule]),
         )
         admins = list(options.index_admin_role_arns) or [
-            cdk.Fn.sub(stack.synthesizer.cloud_formation_execution_role_arn)  # type: ignore[attr-defined]
+            cloudformation_execution_role_arn(stack, needed_for=f"RagKnowledgeBase '{self.node.path}'")
         ]
         index_rule = {"ResourceType": "index", "Resource": [f"index/{name}/*"]}
         data_access = aoss.CfnAccessPolicy(
@@ -622,7 +684,15 @@ class RagKnowledgeBase(Construct):
             retry_attempts=10,
             max_event_age=cdk.Duration.hours(6),
         ))
-        # The SqsQueue target also lets events.amazonaws.com (this account only) use the queue's key.
+        # The SqsQueue target also lets events.amazonaws.com (this account only) use the queue's key
+        # (the flag that makes it "this account only" is pinned, genai_blueprints.feature_flags); an
+        # imported key must allow it itself.
+        if needs_policy_change(self.encryption_key):
+            warn_key_policy_needed(self, self.encryption_key, iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
+            ), purpose="EventBridge sending document changes to the encrypted ingestion queue")
 
         handler = PythonHandlerFunction(
             self, "IngestionHandler",

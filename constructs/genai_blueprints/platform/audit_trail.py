@@ -14,7 +14,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket, expire_after
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.resource_policies import allow_in_key_policy
+from genai_blueprints.validation import FLAG, KMS_KEY, PropsValidator
 
 # Bedrock resource types whose data-plane calls (InvokeAgent, Retrieve, RetrieveAndGenerate,
 # InvokeFlow, ApplyGuardrail, prompt rendering) CloudTrail logs only as data events.
@@ -29,7 +31,7 @@ DEFAULT_DATA_EVENT_TYPES = (
 _RESOURCE_TYPE = re.compile(r"^AWS::Bedrock[A-Za-z]*::[A-Za-z]+$")
 
 
-class BedrockAuditTrail(Construct):
+class BedrockAuditTrail(BlueprintConstruct):
     """A CloudTrail trail recording Bedrock management events and data events.
 
     Data events are recorded for `data_event_types` (advanced event selectors), management events
@@ -69,14 +71,20 @@ class BedrockAuditTrail(Construct):
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"BedrockAuditTrail '{self.node.path}'")
-        validator.check(bool(data_event_types), "data_event_types", list(data_event_types),
-                        "give at least one Bedrock resource type, e.g. AWS::Bedrock::AgentAlias")
-        for index, resource_type in enumerate(data_event_types):
-            validator.check(bool(_RESOURCE_TYPE.match(resource_type)), f"data_event_types[{index}]", resource_type,
-                            "it must be a Bedrock CloudTrail resource type such as AWS::Bedrock::KnowledgeBase")
-        validator.check(len(set(data_event_types)) == len(data_event_types), "data_event_types",
-                        list(data_event_types), "resource types must be distinct")
+        if validator.check_items("data_event_types", data_event_types, str,
+                                 "a Bedrock CloudTrail resource type (str) such as AWS::Bedrock::KnowledgeBase"):
+            validator.check(bool(data_event_types), "data_event_types", list(data_event_types),
+                            "give at least one Bedrock resource type, e.g. AWS::Bedrock::AgentAlias")
+            for index, resource_type in enumerate(data_event_types):
+                validator.check(bool(_RESOURCE_TYPE.match(resource_type)), f"data_event_types[{index}]", resource_type,
+                                "it must be a Bedrock CloudTrail resource type such as AWS::Bedrock::KnowledgeBase")
+            validator.check(len(set(data_event_types)) == len(data_event_types), "data_event_types",
+                            list(data_event_types), "resource types must be distinct")
         validator.check_int_range("retention_days", retention_days, 1, 3650)
+        validator.check_type("send_to_cloudwatch_logs", send_to_cloudwatch_logs, bool, FLAG)
+        validator.check_enum("log_retention", log_retention, logs.RetentionDays)
+        validator.check_type("multi_region", multi_region, bool, FLAG)
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         validator.raise_if_invalid()
 
         self.encryption_key = encryption_key or kms.Key(
@@ -136,7 +144,8 @@ class BedrockAuditTrail(Construct):
     def _allow_cloudtrail_to_use_key(self) -> None:
         account = cdk.Stack.of(self).account
         trail_arns = cdk.Stack.of(self).format_arn(service="cloudtrail", region="*", resource="trail", resource_name="*")
-        self.encryption_key.add_to_resource_policy(
+        allow_in_key_policy(
+            self, self.encryption_key,
             iam.PolicyStatement(
                 sid="AllowCloudTrailToEncryptLogs",
                 principals=[iam.ServicePrincipal("cloudtrail.amazonaws.com")],
@@ -146,15 +155,18 @@ class BedrockAuditTrail(Construct):
                     "StringEquals": {"aws:SourceAccount": account},
                     "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trail_arns},
                 },
-            )
+            ),
+            purpose="CloudTrail encrypting the trail's log files",
         )
-        self.encryption_key.add_to_resource_policy(
+        allow_in_key_policy(
+            self, self.encryption_key,
             iam.PolicyStatement(
                 sid="AllowCloudTrailToDescribeKey",
                 principals=[iam.ServicePrincipal("cloudtrail.amazonaws.com")],
                 actions=["kms:DescribeKey"],
                 resources=["*"],
                 conditions={"StringEquals": {"aws:SourceAccount": account}},
-            )
+            ),
+            purpose="CloudTrail checking the trail's key",
         )
 

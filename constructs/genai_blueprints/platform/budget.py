@@ -8,15 +8,17 @@ from aws_cdk import aws_budgets as budgets
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.platform.observability import EMAIL_ADDRESS
 from genai_blueprints.platform.tagging import CostAllocationTags
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.resource_policies import warn_if_topic_imported
+from genai_blueprints.validation import SNS_TOPIC, PropsValidator
 
 MAX_EMAIL_SUBSCRIBERS = 10  # AWS Budgets: up to 10 email subscribers and 1 SNS topic per notification
 MAX_NOTIFICATIONS = 10  # AWS Budgets: up to 10 notifications per budget
 
 
-class CostBudget(Construct):
+class CostBudget(BlueprintConstruct):
     """A monthly cost budget over the resources tagged with the app's `genai:application` tag.
 
     Notifies when actual spend passes each of `actual_thresholds` and when forecasted spend passes
@@ -51,28 +53,41 @@ class CostBudget(Construct):
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"CostBudget '{self.node.path}'")
+        tags_ok = validator.check_type("tags", tags, CostAllocationTags,
+                                       "it must be a CostAllocationTags, e.g. CostAllocationTags(application='my-app')")
         validator.check_positive("monthly_limit_usd", monthly_limit_usd)
-        validator.check(topic is not None or bool(emails), "emails", list(emails),
-                        "give a topic or at least one email address, or nobody hears about overspending")
-        validator.check(len(emails) <= MAX_EMAIL_SUBSCRIBERS, "emails", list(emails),
-                        f"AWS Budgets allows at most {MAX_EMAIL_SUBSCRIBERS} email subscribers per notification")
-        for index, email in enumerate(emails):
-            validator.check(bool(EMAIL_ADDRESS.match(email)), f"emails[{index}]", email, "it must be an email address")
+        topic_ok = validator.check_interface("topic", topic, SNS_TOPIC, optional=True)
+        if validator.check_items("emails", emails, str, "an email address (str)"):
+            validator.check(not topic_ok or topic is not None or bool(emails), "emails", list(emails),
+                            "give a topic or at least one email address, or nobody hears about overspending")
+            validator.check(len(emails) <= MAX_EMAIL_SUBSCRIBERS, "emails", list(emails),
+                            f"AWS Budgets allows at most {MAX_EMAIL_SUBSCRIBERS} email subscribers per notification")
+            for index, email in enumerate(emails):
+                validator.check(bool(EMAIL_ADDRESS.match(email)), f"emails[{index}]", email, "it must be an email address")
+        counts_ok = True
         for name, thresholds in (("actual_thresholds", actual_thresholds), ("forecasted_thresholds", forecasted_thresholds)):
+            if not validator.check_items(name, thresholds, (int, float),
+                                         "a percentage of the limit from 0.1 to 1000 (a number)"):
+                counts_ok = False
+                continue
             for index, threshold in enumerate(thresholds):
-                ok = isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and 0.1 <= threshold <= 1000
-                validator.check(ok, f"{name}[{index}]", threshold, "it must be a percentage of the limit from 0.1 to 1000")
+                validator.check(0.1 <= threshold <= 1000, f"{name}[{index}]", threshold,
+                                "it must be a percentage of the limit from 0.1 to 1000")
             validator.check(len(set(thresholds)) == len(thresholds), name, list(thresholds), "thresholds must be distinct")
-        validator.check(bool(actual_thresholds) or bool(forecasted_thresholds), "actual_thresholds", list(actual_thresholds),
-                        "give at least one actual or forecasted threshold")
-        validator.check(len(actual_thresholds) + len(forecasted_thresholds) <= MAX_NOTIFICATIONS, "actual_thresholds",
-                        list(actual_thresholds), f"AWS Budgets allows at most {MAX_NOTIFICATIONS} notifications per budget")
+        if counts_ok:
+            validator.check(bool(actual_thresholds) or bool(forecasted_thresholds), "actual_thresholds",
+                            list(actual_thresholds), "give at least one actual or forecasted threshold")
+            validator.check(len(actual_thresholds) + len(forecasted_thresholds) <= MAX_NOTIFICATIONS, "actual_thresholds",
+                            list(actual_thresholds),
+                            f"AWS Budgets allows at most {MAX_NOTIFICATIONS} notifications per budget")
         validator.raise_if_invalid()
-        tags.validate()
+        if tags_ok:
+            tags.validate()
 
         subscribers = [budgets.CfnBudget.SubscriberProperty(subscription_type="EMAIL", address=email) for email in emails]
         if topic is not None:
             subscribers.append(budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=topic.topic_arn))
+            warn_if_topic_imported(self, topic, "budgets.amazonaws.com", purpose="AWS Budgets notifying it")
         notifications = [
             budgets.CfnBudget.NotificationWithSubscribersProperty(
                 notification=budgets.CfnBudget.NotificationProperty(

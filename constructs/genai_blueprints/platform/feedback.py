@@ -12,8 +12,10 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.resource_policies import allow_service_in_key_policy
+from genai_blueprints.validation import KMS_KEY, SNS_TOPIC, PropsValidator
 
 PARTITION_KEY = "subject"
 SORT_KEY = "feedback_id"
@@ -21,7 +23,7 @@ TTL_ATTRIBUTE = "expires_at"
 SERVICE_NAME = "feedback-capture"
 
 
-class FeedbackCapture(Construct):
+class FeedbackCapture(BlueprintConstruct):
     """Users' ratings of responses, recorded through an IAM-authorised Lambda function URL.
 
     An application (signing with SigV4, after `grant_submit`) POSTs JSON
@@ -57,6 +59,8 @@ class FeedbackCapture(Construct):
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"FeedbackCapture '{self.node.path}'")
         validator.check_int_range("retention_days", retention_days, 1, 3650)
+        validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC, optional=True)
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         validator.raise_if_invalid()
 
         self.encryption_key = encryption_key or kms.Key(
@@ -163,5 +167,6 @@ class FeedbackCapture(Construct):
     def _build_alarm_topic(self) -> sns.Topic:
         topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
         # CloudWatch publishes alarms to the encrypted topic with this key.
-        self.encryption_key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        allow_service_in_key_policy(self, self.encryption_key, "cloudwatch.amazonaws.com",
+                                    ["kms:Decrypt", "kms:GenerateDataKey*"], purpose="CloudWatch alarms publishing to the alarm topic")
         return topic

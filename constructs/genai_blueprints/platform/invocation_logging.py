@@ -16,8 +16,10 @@ from constructs import Construct
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.buckets import access_log_bucket as new_access_log_bucket
 from genai_blueprints.buckets import encrypted_bucket, expire_after
+from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import PythonHandlerFunction
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.resource_policies import allow_in_key_policy
+from genai_blueprints.validation import FLAG, KMS_KEY, S3_BUCKET, PropsValidator
 
 LOG_PREFIX = "invocations"
 LARGE_DATA_PREFIX = "large-data"
@@ -41,7 +43,7 @@ class DataDelivery:
     video: bool = False
 
 
-class ModelInvocationLogging(Construct):
+class ModelInvocationLogging(BlueprintConstruct):
     """Turns on Bedrock model invocation logging for the stack's account and Region.
 
     CloudFormation has no resource for it, so a custom resource (a small inline Python function: no
@@ -90,8 +92,15 @@ class ModelInvocationLogging(Construct):
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"ModelInvocationLogging '{self.node.path}'")
         validator.check_int_range("s3_retention_days", s3_retention_days, 1, 3650)
-        validator.check(any((data_delivery.text, data_delivery.image, data_delivery.embedding, data_delivery.video)),
-                        "data_delivery", data_delivery, "enable at least one payload type, or there is nothing to audit")
+        if validator.check_type("data_delivery", data_delivery, DataDelivery, "it must be a DataDelivery"):
+            flags = {name: getattr(data_delivery, name) for name in ("text", "image", "embedding", "video")}
+            flags_ok = [validator.check_type(f"data_delivery.{name}", value, bool, FLAG) for name, value in flags.items()]
+            if all(flags_ok):
+                validator.check(any(flags.values()), "data_delivery", data_delivery,
+                                "enable at least one payload type, or there is nothing to audit")
+        validator.check_enum("log_retention", log_retention, logs.RetentionDays)
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
+        validator.check_interface("access_log_bucket", access_log_bucket, S3_BUCKET, optional=True)
         validator.raise_if_invalid()
         stack = cdk.Stack.of(self)
         self._source_conditions = {
@@ -124,16 +133,19 @@ class ModelInvocationLogging(Construct):
 
     def _allow_services_to_use_key(self) -> None:
         stack = cdk.Stack.of(self)
-        self.encryption_key.add_to_resource_policy(
+        allow_in_key_policy(
+            self, self.encryption_key,
             iam.PolicyStatement(
                 sid="AllowBedrockToEncryptInvocationLogs",
                 principals=[iam.ServicePrincipal("bedrock.amazonaws.com")],
                 actions=["kms:GenerateDataKey", "kms:Decrypt"],
                 resources=["*"],
                 conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
-            )
+            ),
+            purpose="Bedrock writing invocation logs to the encrypted bucket",
         )
-        self.encryption_key.add_to_resource_policy(
+        allow_in_key_policy(
+            self, self.encryption_key,
             iam.PolicyStatement(
                 sid="AllowCloudWatchLogsToEncryptInvocationLogs",
                 principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
@@ -147,7 +159,8 @@ class ModelInvocationLogging(Construct):
                         )
                     }
                 },
-            )
+            ),
+            purpose="CloudWatch Logs encrypting the invocation log group",
         )
 
     def _build_bucket(self, retention_days: int) -> s3.Bucket:

@@ -19,7 +19,10 @@ from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
-from genai_blueprints.validation import PropsValidator
+from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.resource_policies import allow_service_in_key_policy
+from genai_blueprints.regions import bedrock_model_region_problem
+from genai_blueprints.validation import DURATION, FLAG, KMS_KEY, TEXT, PropsValidator, resolved_region
 
 BEDROCK_NAMESPACE = "AWS/Bedrock"
 GUARDRAILS_NAMESPACE = "AWS/Bedrock/Guardrails"
@@ -56,7 +59,7 @@ class ModelPrice:
     output_per_1k_tokens: float
 
 
-class Observability(Construct):
+class Observability(BlueprintConstruct):
     """One CloudWatch dashboard and one encrypted alarm topic for an app.
 
     Blueprints implement `dashboard_widgets()` and are added with `add_source`; Bedrock models are
@@ -95,7 +98,7 @@ class Observability(Construct):
             default_period: the period of the built-in metrics. Default: 5 minutes.
         """
         super().__init__(scope, construct_id)
-        self._validate(alarm_emails, model_prices, dashboard_name)
+        self._validate(alarm_emails, model_prices, encryption_key, dashboard_name, default_period)
         self._prices = {price.model_id: price for price in model_prices}
         self._period = default_period
         self._models: list[str] = []
@@ -104,9 +107,11 @@ class Observability(Construct):
             self, "Key", enable_key_rotation=True, description="Encrypts the app's alarm topic"
         )
         self.alarm_topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
-        for publisher in ("cloudwatch.amazonaws.com", "budgets.amazonaws.com"):
+        publishers = {"cloudwatch.amazonaws.com": "CloudWatch alarms", "budgets.amazonaws.com": "AWS Budgets"}
+        for publisher, who in publishers.items():
             # CloudWatch alarms and AWS Budgets publish to the encrypted topic with this key.
-            self.encryption_key.grant(iam.ServicePrincipal(publisher), "kms:Decrypt", "kms:GenerateDataKey*")
+            allow_service_in_key_policy(self, self.encryption_key, publisher, ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                        purpose=f"{who} publishing to the alarm topic")
         self.alarm_topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowBudgetsToPublish",
@@ -161,8 +166,9 @@ class Observability(Construct):
         Alarms: any throttle or server error in a period notifies the alarm topic.
         """
         validator = PropsValidator(f"Observability '{self.node.path}'.add_bedrock_model")
-        _check_model_id(validator, "model_id", model_id)
-        validator.check(model_id not in self._models, "model_id", model_id, "it was already added")
+        if _check_model_id(validator, "model_id", model_id, resolved_region(self)):
+            validator.check(model_id not in self._models, "model_id", model_id, "it was already added")
+        validator.check_type("alarms", alarms, bool, FLAG)
         validator.raise_if_invalid()
         index = len(self._models)
         self._models.append(model_id)
@@ -280,31 +286,42 @@ class Observability(Construct):
             retention_period=cdk.Duration.days(14),
         )
         # SNS moves undeliverable alarm emails here, encrypting them with the topic's key.
-        self.encryption_key.grant(iam.ServicePrincipal("sns.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        allow_service_in_key_policy(self, self.encryption_key, "sns.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                    purpose="SNS moving undeliverable alarm emails to their dead-letter queue")
         acknowledge(queue, "AwsSolutions-SQS3", "This queue is the alarm emails' dead-letter queue itself.")
         return queue
 
     def _graph(self, title: str, metrics: Sequence[cloudwatch.IMetric]) -> cloudwatch.GraphWidget:
         return cloudwatch.GraphWidget(title=title, left=list(metrics), width=WIDGET_WIDTH, height=WIDGET_HEIGHT)
 
-    def _validate(self, alarm_emails: Sequence[str], model_prices: Sequence[ModelPrice], dashboard_name: str | None) -> None:
+    def _validate(self, alarm_emails: Sequence[str], model_prices: Sequence[ModelPrice], encryption_key: kms.IKey | None,
+                  dashboard_name: str | None, default_period: cdk.Duration) -> None:
         validator = PropsValidator(f"Observability '{self.node.path}'")
-        for index, email in enumerate(alarm_emails):
-            if not cdk.Token.is_unresolved(email):
-                validator.check(bool(EMAIL_ADDRESS.match(email)), f"alarm_emails[{index}]", email, "it must be an email address")
+        region = resolved_region(self)
+        if validator.check_items("alarm_emails", alarm_emails, str, "an email address (str)"):
+            for index, email in enumerate(alarm_emails):
+                if not cdk.Token.is_unresolved(email):
+                    validator.check(bool(EMAIL_ADDRESS.match(email)), f"alarm_emails[{index}]", email,
+                                    "it must be an email address")
         seen: set[str] = set()
-        for index, price in enumerate(model_prices):
-            _check_model_id(validator, f"model_prices[{index}].model_id", price.model_id)
-            validator.check(price.model_id not in seen, f"model_prices[{index}].model_id", price.model_id,
-                            "each model may have one price only")
-            seen.add(price.model_id)
-            for field_name in ("input_per_1k_tokens", "output_per_1k_tokens"):
-                value = getattr(price, field_name)
-                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-                validator.check(ok, f"model_prices[{index}].{field_name}", value, "it must be a number of USD, at least 0")
-        if dashboard_name is not None and not cdk.Token.is_unresolved(dashboard_name):
+        if validator.check_items("model_prices", model_prices, ModelPrice, "a ModelPrice"):
+            for index, price in enumerate(model_prices):
+                if _check_model_id(validator, f"model_prices[{index}].model_id", price.model_id, region):
+                    validator.check(price.model_id not in seen, f"model_prices[{index}].model_id", price.model_id,
+                                    "each model may have one price only")
+                    seen.add(price.model_id)
+                for field_name in ("input_per_1k_tokens", "output_per_1k_tokens"):
+                    value = getattr(price, field_name)
+                    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+                    validator.check(ok, f"model_prices[{index}].{field_name}", value,
+                                    "it must be a number of USD, at least 0")
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
+        if validator.check_type("dashboard_name", dashboard_name, str, TEXT, optional=True) and (
+            dashboard_name is not None and not cdk.Token.is_unresolved(dashboard_name)
+        ):
             validator.check(bool(re.match(r"^[A-Za-z0-9_-]{1,255}$", dashboard_name)), "dashboard_name", dashboard_name,
                             "it must be 1 to 255 letters, digits, '-' or '_'")
+        validator.check_type("default_period", default_period, cdk.Duration, DURATION)
         validator.raise_if_invalid()
 
 
@@ -314,8 +331,17 @@ def _plain(number: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _check_model_id(validator: PropsValidator, prop: str, model_id: str) -> None:
+def _check_model_id(validator: PropsValidator, prop: str, model_id: str, region: str | None) -> bool:
+    """A Bedrock model id, inference profile id or ARN that can serve `region` (None: unknown).
+    Returns whether it is text, so checks that compare it can run."""
+    if not validator.check_type(prop, model_id, str,
+                                "it must be a Bedrock model id, inference profile id or ARN (str), e.g. amazon.nova-lite-v1:0"):
+        return False
     if cdk.Token.is_unresolved(model_id):
-        return
-    validator.check(isinstance(model_id, str) and bool(_MODEL_ID.match(model_id)), prop, model_id,
+        return True
+    validator.check(bool(_MODEL_ID.match(model_id)), prop, model_id,
                     "it must be a Bedrock model id, inference profile id or ARN, e.g. amazon.nova-lite-v1:0")
+    problem = bedrock_model_region_problem(prop, model_id, region)
+    if problem:
+        validator.add(problem)
+    return True

@@ -16,7 +16,9 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from genai_blueprints.validation import InvalidPropsError, PropsValidator
+from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.regions import bedrock_model_region_problem
+from genai_blueprints.validation import KMS_KEY, InvalidPropsError, PropsValidator, describe, resolved_region
 
 MAX_VARIANTS = 3  # AWS::Bedrock::Prompt Variants
 MAX_INPUT_VARIABLES = 20  # input variables per template
@@ -131,16 +133,23 @@ class PromptDefinition:
             default_variant=raw.get("default_variant"),
         )
 
-    def problems(self) -> list[str]:
-        """Every problem with this definition, each naming the field, the value and the rule."""
+    def problems(self, region: str | None = None) -> list[str]:
+        """Every problem with this definition, each naming the field, the value and the rule, for a
+        catalog in `region` (None: not known at synth time)."""
         validator = _Collector(self.name)
-        validator.check(isinstance(self.name, str) and bool(_NAME.match(self.name)), "name", self.name,
+        validator.check(isinstance(self.name, str) and bool(_NAME.match(self.name)), "name", _typed(self.name, str),
                         "it must be 1 to 100 letters or digits, with single '-' or '_' between them")
         validator.check(isinstance(self.description, str) and 1 <= len(self.description) <= 200, "description",
-                        self.description, "it must be 1 to 200 characters")
+                        _typed(self.description, str), "it must be 1 to 200 characters")
+        variants_ok = isinstance(self.variants, Sequence) and not isinstance(self.variants, str) and all(
+            isinstance(variant, PromptVariant) for variant in self.variants
+        )
+        if not variants_ok:
+            validator.check(False, "variants", _Shown(self.variants), "it must be a list of 1 to 3 PromptVariant")
+            return validator.problems
         validator.check(1 <= len(self.variants) <= MAX_VARIANTS, "variants", len(self.variants),
                         f"a prompt has 1 to {MAX_VARIANTS} variants")
-        names = [variant.name for variant in self.variants]
+        names = [variant.name for variant in self.variants if isinstance(variant.name, str)]
         validator.check(len(set(names)) == len(names), "variants", names, "variant names must be distinct")
         if self.default_variant is not None:
             validator.check(self.default_variant in names, "default_variant", self.default_variant,
@@ -148,15 +157,19 @@ class PromptDefinition:
         for index, variant in enumerate(self.variants):
             prefix = f"variants[{index}]"
             validator.check(isinstance(variant.name, str) and bool(_NAME.match(variant.name)), f"{prefix}.name",
-                            variant.name, "it must be 1 to 100 letters or digits, with single '-' or '_' between them")
+                            _typed(variant.name, str), "it must be 1 to 100 letters or digits, with single '-' or '_' between them")
             model_ok = isinstance(variant.model_id, str) and (
                 cdk.Token.is_unresolved(variant.model_id) or bool(_MODEL_ID.match(variant.model_id))
             )
             validator.check(model_ok,
-                            f"{prefix}.model_id", variant.model_id,
+                            f"{prefix}.model_id", _typed(variant.model_id, str),
                             "it must be a Bedrock model id, inference profile id or ARN, e.g. amazon.nova-lite-v1:0")
+            region_problem = bedrock_model_region_problem(f"{prefix}.model_id", variant.model_id, region) \
+                if model_ok and not cdk.Token.is_unresolved(variant.model_id) else None
+            if region_problem:
+                validator.add(region_problem)
             template_ok = isinstance(variant.template, str) and 1 <= len(variant.template) <= 200_000
-            validator.check(template_ok, f"{prefix}.template", _short(variant.template),
+            validator.check(template_ok, f"{prefix}.template", _typed(_short(variant.template), str),
                             "it must be 1 to 200,000 characters of text")
             if template_ok:
                 variables = variant.input_variables
@@ -167,14 +180,19 @@ class PromptDefinition:
                                 f"a template has at most {MAX_INPUT_VARIABLES} input variables")
             max_tokens_ok = isinstance(variant.max_tokens, int) and not isinstance(variant.max_tokens, bool)
             validator.check(max_tokens_ok and 1 <= variant.max_tokens <= MAX_OUTPUT_TOKENS, f"{prefix}.max_tokens",
-                            variant.max_tokens, f"it must be a whole number from 1 to {MAX_OUTPUT_TOKENS}")
+                            _typed(variant.max_tokens, (int, float)),
+                            f"it must be a whole number from 1 to {MAX_OUTPUT_TOKENS}")
             for knob in ("temperature", "top_p"):
                 value = getattr(variant, knob)
                 if value is not None:
                     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
-                    validator.check(ok, f"{prefix}.{knob}", value, "it must be a number from 0 to 1")
-            validator.check(len(variant.stop_sequences) <= MAX_STOP_SEQUENCES, f"{prefix}.stop_sequences",
-                            list(variant.stop_sequences), f"at most {MAX_STOP_SEQUENCES} stop sequences")
+                    validator.check(ok, f"{prefix}.{knob}", _typed(value, (int, float)), "it must be a number from 0 to 1")
+            stops = variant.stop_sequences
+            if isinstance(stops, Sequence) and not isinstance(stops, str) and all(isinstance(x, str) for x in stops):
+                validator.check(len(stops) <= MAX_STOP_SEQUENCES, f"{prefix}.stop_sequences",
+                                list(stops), f"at most {MAX_STOP_SEQUENCES} stop sequences")
+            else:
+                validator.check(False, f"{prefix}.stop_sequences", _Shown(stops), "it must be a list of text (str)")
         return validator.problems
 
     def fingerprint(self) -> str:
@@ -196,7 +214,7 @@ class CatalogEntry:
         return self.version.attr_arn
 
 
-class PromptCatalog(Construct):
+class PromptCatalog(BlueprintConstruct):
     """Bedrock prompts (AWS::Bedrock::Prompt) reviewed and versioned like code.
 
     Each definition (from `directory/*.json` or given directly) becomes a prompt encrypted with a
@@ -227,6 +245,12 @@ class PromptCatalog(Construct):
         """
         super().__init__(scope, construct_id)
         where = f"PromptCatalog '{self.node.path}'"
+        types = PropsValidator(where)
+        types.check_type("directory", directory, (str, Path), "it must be a folder path (str or pathlib.Path)",
+                         optional=True)
+        types.check_items("definitions", definitions, PromptDefinition, "a PromptDefinition")
+        types.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
+        types.raise_if_invalid()
         all_definitions = list(definitions)
         if directory is not None:
             folder = Path(directory)
@@ -236,11 +260,12 @@ class PromptCatalog(Construct):
         validator = PropsValidator(where)
         validator.check(bool(all_definitions), "definitions", all_definitions,
                         "give a directory with *.json prompt files or at least one definition")
-        names = [definition.name for definition in all_definitions]
+        names = [definition.name for definition in all_definitions if isinstance(definition.name, str)]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         validator.check(not duplicates, "definitions", duplicates, "prompt names must be distinct")
+        region = resolved_region(self)
         for definition in all_definitions:
-            for problem in definition.problems():
+            for problem in definition.problems(region):
                 validator.add(problem)
         validator.raise_if_invalid()
 
@@ -333,6 +358,27 @@ class _Collector:
     def check(self, ok: bool, prop: str, value: object, allowed: str) -> None:
         if not ok:
             self.problems.append(f"prompt {self._prompt!r}: {prop} is {value!r}; {allowed}")
+
+    def add(self, problem: str) -> None:
+        self.problems.append(f"prompt {self._prompt!r}: {problem}")
+
+
+class _Shown:
+    """A wrongly typed value as problem messages show it (its value and type)."""
+
+    def __init__(self, value: object) -> None:
+        self._value = value
+
+    def __repr__(self) -> str:
+        return describe(self._value)
+
+
+def _typed(value: object, types: type | tuple[type, ...]) -> object:
+    """`value` as messages show it: itself when of the expected type, else with its type named."""
+    expected = types if isinstance(types, tuple) else (types,)
+    if isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected):
+        return value
+    return _Shown(value)
 
 
 def _short(value: object) -> object:

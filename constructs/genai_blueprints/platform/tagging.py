@@ -59,21 +59,24 @@ class CostAllocationTags:
 
     def validate(self) -> None:
         validator = PropsValidator("CostAllocationTags")
-        validator.check(isinstance(self.application, str) and bool(self.application) and bool(_VALUE.match(self.application)),
-                        "application", self.application,
-                        "it must be 1 to 256 letters, digits, spaces or _ . : / = + - @")
+        if validator.check_type("application", self.application, str,
+                                "it must be 1 to 256 letters, digits, spaces or _ . : / = + - @ (str)"):
+            validator.check(bool(self.application) and bool(_VALUE.match(self.application)), "application",
+                            self.application, "it must be 1 to 256 letters, digits, spaces or _ . : / = + - @")
         for name in ("environment", "cost_center", "owner"):
             value = getattr(self, name)
-            if value is not None:
-                validator.check(isinstance(value, str) and bool(_VALUE.match(value)), name, value,
+            if validator.check_type(name, value, str, "it must be at most 256 letters, digits, spaces or _ . : / = + - @"
+                                    " (str)", optional=True) and value is not None:
+                validator.check(bool(_VALUE.match(value)), name, value,
                                 "it must be at most 256 letters, digits, spaces or _ . : / = + - @")
-        for key, value in self.extra.items():
-            validator.check(bool(_KEY.match(key)) and not key.lower().startswith("aws:"), "extra key", key,
-                            "it must be 1 to 128 letters, digits, spaces or _ . : / = + - @, not starting with aws:")
-            validator.check(key not in (APPLICATION_TAG, ENVIRONMENT_TAG, COST_CENTER_TAG, OWNER_TAG), "extra key", key,
-                            "it is set by the named fields; use them instead")
-            validator.check(isinstance(value, str) and bool(_VALUE.match(value)), f"extra[{key!r}]", value,
-                            "it must be at most 256 letters, digits, spaces or _ . : / = + - @")
+        if validator.check_mapping("extra", self.extra, str, "text (str)"):
+            for key, value in self.extra.items():
+                validator.check(bool(_KEY.match(key)) and not key.lower().startswith("aws:"), "extra key", key,
+                                "it must be 1 to 128 letters, digits, spaces or _ . : / = + - @, not starting with aws:")
+                validator.check(key not in (APPLICATION_TAG, ENVIRONMENT_TAG, COST_CENTER_TAG, OWNER_TAG), "extra key",
+                                key, "it is set by the named fields; use them instead")
+                validator.check(bool(_VALUE.match(value)), f"extra[{key!r}]", value,
+                                "it must be at most 256 letters, digits, spaces or _ . : / = + - @")
         validator.raise_if_invalid()
 
     def apply(self, scope: IConstruct) -> None:

@@ -1,0 +1,99 @@
+"""Resource-policy statements a blueprint needs: added where CDK can, named where it cannot.
+
+A key or topic made in the app gets the statements. One the app imports (kms.Key.from_key_arn,
+sns.Topic.from_topic_arn, ...) has a policy CDK cannot change: `add_to_resource_policy` silently does
+nothing, and the service that needs the statement (CloudWatch publishing an alarm, SNS encrypting
+for a queue, CloudTrail writing logs) is refused at run time. So each statement that does not land
+becomes a synth warning naming the resource, what needs it and the exact statement, in
+CloudFormation's JSON form, to add to its policy (docs/imported-resources.md lists them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from constructs import IConstruct
+
+KEY_WARNING_ID = "genai-blueprints:keyPolicyNotChanged"
+TOPIC_WARNING_ID = "genai-blueprints:topicPolicyNotChanged"
+
+
+def allow_in_key_policy(scope: IConstruct, key: kms.IKey, statement: iam.PolicyStatement, *, purpose: str) -> None:
+    """Adds `statement` to `key`'s policy, or warns on `scope` that the imported key needs it."""
+    if not key.add_to_resource_policy(statement).statement_added:
+        warn_key_policy_needed(scope, key, statement, purpose=purpose)
+
+
+def allow_service_in_key_policy(
+    scope: IConstruct,
+    key: kms.IKey,
+    service: str,
+    actions: Sequence[str],
+    *,
+    purpose: str,
+    conditions: Mapping[str, Any] | None = None,
+    sid: str | None = None,
+) -> None:
+    """The service principal `service` may use `key` for `actions` (resource `*`: the key itself)."""
+    statement = iam.PolicyStatement(
+        sid=sid,
+        principals=[iam.ServicePrincipal(service)],
+        actions=list(actions),
+        resources=["*"],
+        conditions=dict(conditions) if conditions else None,
+    )
+    allow_in_key_policy(scope, key, statement, purpose=purpose)
+
+
+def needs_policy_change(key: kms.IKey) -> bool:
+    """True where CDK cannot change the key's policy (the key is not made in this app)."""
+    return not isinstance(key, kms.Key)
+
+
+def warn_key_policy_needed(scope: IConstruct, key: kms.IKey, statement: iam.PolicyStatement, *, purpose: str) -> None:
+    """A warning on `scope`: the imported `key`'s policy must contain `statement` for `purpose`."""
+    cdk.Annotations.of(scope).add_warning_v2(
+        KEY_WARNING_ID,
+        f"The KMS key {key.node.path} is imported, so this app cannot change its key policy. For {purpose},"
+        f" the key policy must contain this statement: {render_statement(scope, statement)}",
+    )
+
+
+def warn_if_topic_imported(scope: IConstruct, topic: sns.ITopic, service: str, *, purpose: str) -> None:
+    """Once per topic and service: an imported `topic` must let `service` publish (and use its key).
+
+    The topic policy of a topic made elsewhere may not allow the service: a topic policy replaces the
+    default one, which lets only the owner account's principals publish (AWS Knowledge Center,
+    "Why didn't I receive an SNS notification for my CloudWatch alarm trigger?"). If the topic is
+    encrypted, its key must let the service use it too; which key that is cannot be read from an
+    imported topic, so the warning says it.
+    """
+    if isinstance(topic, sns.Topic):
+        return
+    marker = f"[{TOPIC_WARNING_ID}:{service}]"
+    if any(marker in str(entry.data) for entry in topic.node.metadata):
+        return
+    statement = iam.PolicyStatement(
+        principals=[iam.ServicePrincipal(service)],
+        actions=["sns:Publish"],
+        resources=[topic.topic_arn],
+        conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(scope).account}},
+    )
+    cdk.Annotations.of(topic).add_warning_v2(
+        TOPIC_WARNING_ID,
+        f"The SNS topic {topic.node.path} is imported, so this app cannot change its topic policy. For {purpose},"
+        f" the topic policy must contain this statement: {render_statement(topic, statement)}; and if the topic"
+        f" is encrypted with a customer-managed KMS key, that key's policy must let {service} use kms:Decrypt and"
+        f" kms:GenerateDataKey*. {marker}",
+    )
+
+
+def render_statement(scope: IConstruct, statement: iam.PolicyStatement) -> str:
+    """The statement as CloudFormation JSON, references spelled as in the template ({"Ref": ...})."""
+    return json.dumps(cdk.Stack.of(scope).resolve(statement.to_statement_json()), sort_keys=True)
