@@ -19,7 +19,7 @@ from harness import REPO_ROOT
 
 CDK_CLI = REPO_ROOT / "node_modules" / ".bin" / "cdk"
 LAMBDA_WHEELS = REPO_ROOT / ".cache" / "lambda-wheels"
-README_APP_SECTION = "## Use the asynchronous inference blueprint in your app"
+README_APP_SECTION = "### The asynchronous inference blueprint"
 
 
 def readme_app() -> str:

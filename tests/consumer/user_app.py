@@ -224,34 +224,15 @@ def stack_in(app: cdk.App, name: str, region: str | None, **kwargs: object) -> c
     return cdk.Stack(app, name, env=env, **kwargs)
 
 
-def bare(flags: dict) -> cdk.App:
-    app = cdk.App()
-    compose(stack_in(app, "TeamApp", "us-east-1"), "us-east-1")
-    return app
+def one_stack(region: str | None, *, cdk_init_flags: bool = False) -> Callable[[dict], cdk.App]:
+    """A team's app with one stack in `region` (None: environment-agnostic), bare or as `cdk init` makes it."""
 
+    def build(flags: dict) -> cdk.App:
+        app = cdk.App(context=flags) if cdk_init_flags else cdk.App()
+        compose(stack_in(app, "TeamApp", region), region)
+        return app
 
-def cdk_init(flags: dict) -> cdk.App:
-    app = cdk.App(context=flags)
-    compose(stack_in(app, "TeamApp", "us-east-1"), "us-east-1")
-    return app
-
-
-def environment_agnostic(flags: dict) -> cdk.App:
-    app = cdk.App()
-    compose(stack_in(app, "TeamApp", None), None)
-    return app
-
-
-def eu_west_1(flags: dict) -> cdk.App:
-    app = cdk.App()
-    compose(stack_in(app, "TeamApp", "eu-west-1"), "eu-west-1")
-    return app
-
-
-def ap_southeast_2(flags: dict) -> cdk.App:
-    app = cdk.App(context=flags)
-    compose(stack_in(app, "TeamApp", "ap-southeast-2"), "ap-southeast-2")
-    return app
+    return build
 
 
 def two_instances(flags: dict) -> cdk.App:
@@ -286,9 +267,15 @@ def imported(flags: dict) -> cdk.App:
 
 
 SCENARIOS: dict[str, Callable[[dict], cdk.App]] = {
-    scenario.__name__.replace("_", "-"): scenario
-    for scenario in (bare, cdk_init, environment_agnostic, eu_west_1, ap_southeast_2, two_instances, in_a_stage,
-                     custom_synthesizer, imported)
+    "bare": one_stack("us-east-1"),
+    "cdk-init": one_stack("us-east-1", cdk_init_flags=True),
+    "environment-agnostic": one_stack(None),
+    "eu-west-1": one_stack("eu-west-1"),
+    "ap-southeast-2": one_stack("ap-southeast-2", cdk_init_flags=True),
+    "two-instances": two_instances,
+    "in-a-stage": in_a_stage,
+    "custom-synthesizer": custom_synthesizer,
+    "imported": imported,
 }
 
 

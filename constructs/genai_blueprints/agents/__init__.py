@@ -27,7 +27,22 @@ Public API::
 Exports load on first use (PEP 562).
 """
 
+from typing import TYPE_CHECKING
+
 from genai_blueprints._lazy import lazy_exports
+
+if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first access (_EXPORTS)
+    from genai_blueprints.agents.action_group import AgentActionGroup as AgentActionGroup
+    from genai_blueprints.agents.agent import GuardedAgent as GuardedAgent
+    from genai_blueprints.agents.front_door import AgentFrontDoor as AgentFrontDoor
+    from genai_blueprints.agents.models import AgentModel as AgentModel
+    from genai_blueprints.agents.options import AgentMonitoring as AgentMonitoring
+    from genai_blueprints.agents.options import InvocationBounds as InvocationBounds
+    from genai_blueprints.agents.options import OrchestrationPrompt as OrchestrationPrompt
+    from genai_blueprints.agents.schemas import ActionGroupSchema as ActionGroupSchema
+    from genai_blueprints.agents.schemas import AgentFunction as AgentFunction
+    from genai_blueprints.agents.schemas import FunctionParameter as FunctionParameter
+    from genai_blueprints.agents.schemas import ParameterType as ParameterType
 
 _OPTIONS = "genai_blueprints.agents.options"
 _SCHEMAS = "genai_blueprints.agents.schemas"
@@ -45,4 +60,5 @@ _EXPORTS = {
     "ParameterType": _SCHEMAS,
 }
 __all__ = list(_EXPORTS)
-__getattr__ = lazy_exports(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt import is an error rather than Any
+    __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -255,8 +255,9 @@ class GuardedAgent(BlueprintConstruct):
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
         """Lets `grantee` call the front door (the only supported way to invoke the agent).
 
-        lambda:InvokeFunction on the function's unqualified ARN only: the front door publishes no
-        versions or aliases, so the `<arn>:*` that `Function.grant_invoke` adds would only widen it.
+        lambda:InvokeFunction on the function's unqualified ARN and its `$LATEST` qualifier only
+        (`Function.grant_invoke_latest_version`): the front door publishes no versions or aliases, so
+        the `<arn>:*` that `Function.grant_invoke` adds would only widen the grant.
         """
         return self.front_door.function.grant_invoke_latest_version(grantee)
 

@@ -36,7 +36,22 @@ Attributes (the interface other blueprints rely on):
 Every prop is validated at construction; problems raise one `InvalidPropsError`.
 """
 
+from typing import TYPE_CHECKING
+
 from genai_blueprints._lazy import lazy_exports
+
+if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first access (_EXPORTS)
+    from genai_blueprints.guardrails.guardrail import Guardrail as Guardrail
+    from genai_blueprints.guardrails.options import ContentFilter as ContentFilter
+    from genai_blueprints.guardrails.options import ContentFilterType as ContentFilterType
+    from genai_blueprints.guardrails.options import ContextualGrounding as ContextualGrounding
+    from genai_blueprints.guardrails.options import DEFAULT_CONTENT_FILTERS as DEFAULT_CONTENT_FILTERS
+    from genai_blueprints.guardrails.options import DeniedTopic as DeniedTopic
+    from genai_blueprints.guardrails.options import FilterStrength as FilterStrength
+    from genai_blueprints.guardrails.options import PiiEntity as PiiEntity
+    from genai_blueprints.guardrails.options import PiiEntityType as PiiEntityType
+    from genai_blueprints.guardrails.options import RegexFilter as RegexFilter
+    from genai_blueprints.guardrails.options import SensitiveInfoAction as SensitiveInfoAction
 
 _OPTIONS = "genai_blueprints.guardrails.options"
 _EXPORTS = {
@@ -53,4 +68,5 @@ _EXPORTS = {
     "SensitiveInfoAction": _OPTIONS,
 }
 __all__ = list(_EXPORTS)
-__getattr__ = lazy_exports(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt import is an error rather than Any
+    __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -9,7 +9,27 @@ Public API::
     )
 """
 
+from typing import TYPE_CHECKING
+
 from genai_blueprints._lazy import lazy_exports
+
+if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first access (_EXPORTS)
+    from genai_blueprints.knowledge_base.chunking import Chunking as Chunking
+    from genai_blueprints.knowledge_base.chunking import ChunkingStrategy as ChunkingStrategy
+    from genai_blueprints.knowledge_base.embedding_models import EmbeddingModel as EmbeddingModel
+    from genai_blueprints.knowledge_base.embedding_models import EmbeddingModels as EmbeddingModels
+    from genai_blueprints.knowledge_base.embedding_models import EmbeddingOptions as EmbeddingOptions
+    from genai_blueprints.knowledge_base.embedding_models import VectorDataType as VectorDataType
+    from genai_blueprints.knowledge_base.knowledge_base import RagKnowledgeBase as RagKnowledgeBase
+    from genai_blueprints.knowledge_base.options import DataDeletionPolicy as DataDeletionPolicy
+    from genai_blueprints.knowledge_base.options import DataSourceOptions as DataSourceOptions
+    from genai_blueprints.knowledge_base.options import GuardrailLike as GuardrailLike
+    from genai_blueprints.knowledge_base.options import IngestionOptions as IngestionOptions
+    from genai_blueprints.knowledge_base.options import MonitoringOptions as MonitoringOptions
+    from genai_blueprints.knowledge_base.options import OpenSearchServerlessOptions as OpenSearchServerlessOptions
+    from genai_blueprints.knowledge_base.options import QueryOptions as QueryOptions
+    from genai_blueprints.knowledge_base.options import StorageOptions as StorageOptions
+    from genai_blueprints.knowledge_base.options import VectorStore as VectorStore
 
 _OPTIONS = "genai_blueprints.knowledge_base.options"
 _MODELS = "genai_blueprints.knowledge_base.embedding_models"
@@ -32,4 +52,5 @@ _EXPORTS = {
     "VectorStore": _OPTIONS,
 }
 __all__ = list(_EXPORTS)
-__getattr__ = lazy_exports(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt import is an error rather than Any
+    __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -102,7 +102,9 @@ class IngestionOptions:
         batching_window: how long the queue gathers document events before one ingestion job
             starts for all of them (0-300 seconds). Default: 2 minutes.
         retry_interval: how long a batch waits before it is retried while another ingestion job
-            runs or Bedrock throttles (the queue's visibility timeout, 1 minute to 12 hours).
+            runs or Bedrock throttles (the queue's visibility timeout): at least 6 times the
+            ingestion function's 30-second timeout plus the batching window (SQS's advice for a
+            queue that feeds Lambda), at most 12 hours.
             Default: 5 minutes.
         max_receive_count: attempts before a batch's events move to the dead-letter queue (and
             alarm). Default: 12 (an hour of retries at the default interval).

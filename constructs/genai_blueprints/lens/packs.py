@@ -33,6 +33,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from genai_blueprints._lazy import require_cdk_nag
+
+# First: without cdk-nag 3 (the `lens` extra), one ImportError that says what to install.
+require_cdk_nag()
+
 import aws_cdk as cdk
 import cdk_nag
 

@@ -112,4 +112,7 @@ class CostBudget(BlueprintConstruct):
                 cost_filters={"TagKeyValue": [f"user:{tags.application_tag_key}${tags.application}"]},
             ),
             notifications_with_subscribers=notifications,
+            # Explicit: aws-cdk-lib before 2.275 does not apply Tags.of() to AWS::Budgets::Budget.
+            resource_tags=[budgets.CfnBudget.ResourceTagProperty(key=key, value=value)
+                           for key, value in tags.as_dict().items()],
         )
