@@ -239,8 +239,12 @@ def test_invalid_action_groups_are_rejected(agent, overrides, message):
 
 def test_action_group_names_are_unique(agent):
     _add(agent, "unique-group")
-    with pytest.raises(InvalidPropsError, match="name is 'unique-group'; an action group of that name exists already"):
+    with pytest.raises(InvalidPropsError) as raised:
         _add(agent, "unique-group")
+    assert str(raised.value) == (
+        "Invalid props for GuardedAgent 'Invalid/Agent' action group 'unique-group':\n"
+        "  - name is 'unique-group'; an action group of that name exists already"
+    )
 
 
 def test_openapi_schema_from_a_file(tmp_path):

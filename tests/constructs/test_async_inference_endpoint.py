@@ -15,6 +15,7 @@ from aws_cdk.assertions import Match, Template
 from aws_cdk import aws_sns as sns
 
 from endpoint_fixtures import ENV, IMAGE_URI, endpoint_stack, model_options
+from genai_blueprints import InvalidPropsError
 from genai_blueprints.async_inference import (
     AsyncInferenceEndpoint,
     ModelData,
@@ -397,7 +398,47 @@ def test_post_processor_gets_its_own_queue_on_the_success_topic_and_prefix_scope
     assert "thumbnails/" in [r["Prefix"] for r in rules["Properties"]["LifecycleConfiguration"]["Rules"]]
     put_resources = json.dumps([s["Resource"] for s in statements(template) if s["Action"] == "s3:PutObject"])
     assert "/thumbnails/*" in put_resources
-    assert consumer.dead_letter_queue is not None
+
+    # Its dead-letter queue: the work queue's redrive target after 3 receives, encrypted with the
+    # endpoint's key, kept 14 days, and alarmed on its first message to the endpoint's alarm topic.
+    dead_letter = logical_id(template, "AWS::SQS::Queue", "/Thumbnails/DeadLetterQueue/")
+    assert stack.resolve(consumer.dead_letter_queue.queue_arn) == {"Fn::GetAtt": [dead_letter, "Arn"]}
+    assert stack.resolve(consumer.queue.queue_arn) == {"Fn::GetAtt": [queue, "Arn"]}
+    key = {"Fn::GetAtt": [logical_id(template, "AWS::KMS::Key", "/Endpoint/Key/"), "Arn"]}
+    queues = template.find_resources("AWS::SQS::Queue")
+    assert queues[queue]["Properties"] == {
+        "KmsMasterKeyId": key,
+        "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dead_letter, "Arn"]}, "maxReceiveCount": 3},
+        "VisibilityTimeout": 360,
+    }
+    assert queues[dead_letter]["Properties"] == {"KmsMasterKeyId": key, "MessageRetentionPeriod": 1209600}
+    dead_letter_alarms = [
+        alarm["Properties"] for alarm in template.find_resources("AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"].get("Dimensions") == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dead_letter, "QueueName"]}}]
+    ]
+    assert dead_letter_alarms == [{
+        "AlarmActions": [{"Ref": logical_id(template, "AWS::SNS::Topic", "/Endpoint/AlarmTopic/")}],
+        "AlarmDescription": "Messages for post-processing into thumbnails/ failed 3 times and are in the dead-letter queue.",
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dead_letter, "QueueName"]}}],
+        "EvaluationPeriods": 1,
+        "MetricName": "ApproximateNumberOfMessagesVisible",
+        "Namespace": "AWS/SQS",
+        "Period": 300,
+        "Statistic": "Maximum",
+        "Threshold": 1,
+        "TreatMissingData": "notBreaching",
+    }]
+    # The hook reads the work queue one record at a time and reports failed records, so a failed
+    # record is retried and then dead-lettered rather than failing the invocation.
+    mappings = [m["Properties"] for m in template.find_resources("AWS::Lambda::EventSourceMapping").values()
+                if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue, "Arn"]}]
+    assert mappings == [{
+        "BatchSize": 1,
+        "EventSourceArn": {"Fn::GetAtt": [queue, "Arn"]},
+        "FunctionName": {"Ref": stack.resolve(function.node.default_child.logical_id)},
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+    }]
 
 
 @pytest.mark.parametrize("prefix", ["output/", "input/", "no-slash", "/leading/", ""])
@@ -405,9 +446,14 @@ def test_post_processor_prefix_must_be_new_and_well_formed(prefix):
     stack, endpoint = endpoint_stack()
     function = lambda_.Function(stack, "Hook", runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler",
                                 code=lambda_.Code.from_inline("def handler(event, context): pass"))
-    with pytest.raises(ValueError, match=rf"write_prefix is '{prefix}'; it must be an S3 key prefix ending in '/'"):
+    with pytest.raises(InvalidPropsError) as raised:
         endpoint.add_post_processor("Hook2", function=function, function_timeout=cdk.Duration.seconds(10),
                                     write_prefix=prefix)
+    assert str(raised.value) == (
+        "Invalid props for AsyncInferenceEndpoint 'TestStack/Endpoint'.add_post_processor:\n"
+        f"  - write_prefix is {prefix!r}; it must be an S3 key prefix ending in '/' and not one of input/, output/,"
+        " failure/"
+    )
 
 
 # ---------------------------------------------------------------------------------- options

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import aws_cdk as cdk
 import pytest
 
-from endpoint_fixtures import endpoint_stack, model_options
+from boundary_pairs import Rendered, rendered_value
+from endpoint_fixtures import ENV, endpoint_stack, model_options
 from genai_blueprints import InvalidPropsError
-from genai_blueprints.async_inference import ModelData, ModelOptions, ScalingOptions, StorageOptions
+from genai_blueprints.async_inference import (
+    AsyncInferenceEndpoint,
+    ModelData,
+    ModelOptions,
+    ScalingOptions,
+    StorageOptions,
+)
+from harness import make_app
 
 NAME_RULE = "it must be 1 to 63 letters, digits or hyphens, starting and ending with a letter or digit"
 
@@ -94,14 +103,64 @@ def test_every_problem_is_reported_at_once():
     assert len(error.value.problems) == 3
 
 
-@pytest.mark.parametrize("props", [
-    {"max_concurrent_invocations_per_instance": 1},
-    {"max_concurrent_invocations_per_instance": 1000},
-    {"endpoint_name": "a" * 63},
-    {"endpoint_name": "a--b"},
-    {"scaling": ScalingOptions(min_capacity=2, max_capacity=2, target_backlog_per_instance=0.1)},
-    {"storage": StorageOptions(object_expiration_days=1, result_retention_days=1)},
-], ids=["concurrency 1", "concurrency 1000", "63-char name", "inner hyphens", "min equals max", "one day"])
-def test_limits_themselves_are_accepted(props):
-    _, endpoint = endpoint_stack(**props)
-    assert endpoint.endpoint_config is not None
+def _expirations(rules: list[dict]) -> dict[str, int]:
+    return {rule["Prefix"]: rule["ExpirationInDays"] for rule in rules}
+
+
+CONCURRENCY = Rendered(lambda e: e.endpoint_config, "AsyncInferenceConfig.ClientConfig.MaxConcurrentInvocationsPerInstance")
+NAME = Rendered(lambda e: e.endpoint, "EndpointName")
+
+# Each accepted value, and where the template shows it.
+ACCEPTED = {
+    "concurrency 1": ({"max_concurrent_invocations_per_instance": 1}, [(CONCURRENCY, 1)]),
+    "concurrency 1000": ({"max_concurrent_invocations_per_instance": 1000}, [(CONCURRENCY, 1000)]),
+    "63-char name": ({"endpoint_name": "a" * 63}, [(NAME, "a" * 63)]),
+    "inner hyphens": ({"endpoint_name": "a--b"}, [(NAME, "a--b")]),
+    "min equals max": (
+        {"scaling": ScalingOptions(min_capacity=2, max_capacity=2, target_backlog_per_instance=0.1)},
+        [
+            (Rendered(lambda e: e.scalable_target, "MinCapacity"), 2),
+            (Rendered(lambda e: e.scalable_target, "MaxCapacity"), 2),
+            (Rendered(lambda e: e.scalable_target.node.find_child("BacklogPerInstanceTracking"),
+                      "TargetTrackingScalingPolicyConfiguration.TargetValue"), 0.1),
+        ],
+    ),
+    "one day": (
+        {"storage": StorageOptions(object_expiration_days=1, result_retention_days=1)},
+        [
+            (Rendered(lambda e: e.bucket, "LifecycleConfiguration.Rules", measure=_expirations),
+             {"input/": 1, "output/": 1, "failure/": 1}),
+            (Rendered(lambda e: e.result_tracker.handler.function, "Environment.Variables.RESULT_TTL_DAYS"), "1"),
+        ],
+    ),
+}
+
+
+# The cases share two endpoints (one synth): their props do not overlap within one endpoint.
+ACCEPTED_ENDPOINTS = {
+    "Low": ("concurrency 1", "63-char name", "min equals max", "one day"),
+    "High": ("concurrency 1000", "inner hyphens"),
+}
+
+
+@pytest.fixture(scope="module")
+def accepted_limits():
+    """The ACCEPTED cases built into two endpoints of one stack, synthesized once."""
+    app = make_app()
+    stack = cdk.Stack(app, "AcceptedLimits", env=ENV)
+    endpoints = {}
+    for construct_id, cases in ACCEPTED_ENDPOINTS.items():
+        props = {key: value for case in cases for key, value in ACCEPTED[case][0].items()}
+        assert len(props) == sum(len(ACCEPTED[case][0]) for case in cases)
+        endpoint = AsyncInferenceEndpoint(stack, construct_id, model=model_options(), instance_type="ml.m5.xlarge",
+                                          **props)
+        endpoints.update(dict.fromkeys(cases, endpoint))
+    assert set(endpoints) == set(ACCEPTED)
+    return app.synth().get_stack_by_name("AcceptedLimits").template, stack, endpoints
+
+
+@pytest.mark.parametrize("case", ACCEPTED.keys())
+def test_limits_themselves_are_accepted(accepted_limits, case):
+    template, stack, endpoints = accepted_limits
+    found = [rendered_value(template, stack, endpoints[case], rendered) for rendered, _ in ACCEPTED[case][1]]
+    assert found == [expected for _, expected in ACCEPTED[case][1]]

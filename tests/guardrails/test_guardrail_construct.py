@@ -198,7 +198,8 @@ PROMPT_ATTACK = ContentFilter(ContentFilterType.PROMPT_ATTACK, FilterStrength.HI
 CASES = {
     "no prompt attack filter": (
         {"content_filters": [ContentFilter(ContentFilterType.HATE)]},
-        "content_filters is ['HATE']; a PROMPT_ATTACK filter is required",
+        "content_filters is ['HATE']; a PROMPT_ATTACK filter is required (prompt injection is the first attack on an"
+        " agent or RAG input)",
     ),
     "prompt attack off on input": (
         {"content_filters": [ContentFilter(ContentFilterType.PROMPT_ATTACK, FilterStrength.NONE, FilterStrength.NONE)]},
@@ -206,7 +207,8 @@ CASES = {
     ),
     "prompt attack on output": (
         {"content_filters": [ContentFilter(ContentFilterType.PROMPT_ATTACK)]},
-        "content_filters[PROMPT_ATTACK].output_strength is 'HIGH'; Bedrock applies prompt-attack filtering to input only",
+        "content_filters[PROMPT_ATTACK].output_strength is 'HIGH'; Bedrock applies prompt-attack filtering to input only;"
+        " it must be NONE",
     ),
     "duplicate filter": (
         {
@@ -263,7 +265,8 @@ CASES = {
     ),
     "bad regex": (
         {"regexes": [RegexFilter(name="broken", pattern="(unclosed")]},
-        "regexes[0].pattern is '(unclosed'; it is not a valid regular expression",
+        "regexes[0].pattern is '(unclosed'; it is not a valid regular expression (missing ), unterminated subpattern"
+        " at position 0)",
     ),
     "long regex name": (
         {"regexes": [RegexFilter(name="n" * 101, pattern="a")]},
@@ -271,7 +274,8 @@ CASES = {
     ),
     "grounding without thresholds": (
         {"contextual_grounding": ContextualGrounding()},
-        "contextual_grounding is ContextualGrounding(grounding_threshold=None, relevance_threshold=None); set",
+        "contextual_grounding is ContextualGrounding(grounding_threshold=None, relevance_threshold=None); set"
+        " grounding_threshold, relevance_threshold or both",
     ),
     "grounding threshold 1": (
         {"contextual_grounding": ContextualGrounding(grounding_threshold=1.0)},
@@ -289,7 +293,7 @@ def test_invalid_props_are_rejected_with_a_clear_message(props, message):
     stack = cdk.Stack(make_app(), "Invalid")
     with pytest.raises(InvalidPropsError) as raised:
         Guardrail(stack, "Guardrail", **props)
-    assert any(problem.startswith(message) for problem in raised.value.problems), raised.value.problems
+    assert str(raised.value) == f"Invalid props for Guardrail 'Invalid/Guardrail':\n  - {message}"
 
 
 def test_every_problem_is_reported_at_once():

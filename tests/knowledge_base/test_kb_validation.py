@@ -153,8 +153,13 @@ def test_opensearch_needs_an_index_admin_without_the_default_synthesizer():
 
     app = make_app()
     stack = cdk.Stack(app, "Legacy", synthesizer=cdk.LegacyStackSynthesizer())
-    with pytest.raises(InvalidPropsError, match="opensearch.index_admin_role_arns is \\[\\]; name the role CloudFormation deploys with"):
+    with pytest.raises(InvalidPropsError) as raised:
         RagKnowledgeBase(stack, "Kb", guardrail=StandInGuardrail(), vector_store=VectorStore.OPENSEARCH_SERVERLESS)
+    assert str(raised.value) == (
+        "Invalid props for RagKnowledgeBase 'Legacy/Kb':\n"
+        "  - opensearch.index_admin_role_arns is []; name the role CloudFormation deploys with: the stack's synthesizer"
+        " has no default CloudFormation execution role"
+    )
     # Naming the admin role is enough.
     RagKnowledgeBase(stack, "Kb2", guardrail=StandInGuardrail(), vector_store=VectorStore.OPENSEARCH_SERVERLESS,
                      opensearch=OpenSearchServerlessOptions(index_admin_role_arns=["arn:aws:iam::123456789012:role/d"]))

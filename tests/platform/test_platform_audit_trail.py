@@ -63,13 +63,17 @@ def test_trail_bucket_is_private_and_logged(platform_stack):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"data_event_types": []}, "data_event_types is []; give at least one Bedrock resource type"),
-        ({"data_event_types": ["AWS::S3::Object"]}, "data_event_types[0] is 'AWS::S3::Object'; it must be a Bedrock"),
-        ({"data_event_types": ["AWS::Bedrock::Guardrail"] * 2}, "resource types must be distinct"),
+        ({"data_event_types": []},
+         "data_event_types is []; give at least one Bedrock resource type, e.g. AWS::Bedrock::AgentAlias"),
+        ({"data_event_types": ["AWS::S3::Object"]},
+         "data_event_types[0] is 'AWS::S3::Object'; it must be a Bedrock CloudTrail resource type such as"
+         " AWS::Bedrock::KnowledgeBase"),
+        ({"data_event_types": ["AWS::Bedrock::Guardrail"] * 2},
+         "data_event_types is ['AWS::Bedrock::Guardrail', 'AWS::Bedrock::Guardrail']; resource types must be distinct"),
         ({"retention_days": 0}, "retention_days is 0; it must be a whole number from 1 to 3650"),
     ],
 )
 def test_invalid_props_are_rejected(kwargs, message):
     with pytest.raises(InvalidPropsError) as error:
         BedrockAuditTrail(stack_for_errors(), "Trail", **kwargs)
-    assert message in str(error.value)
+    assert str(error.value) == f"Invalid props for BedrockAuditTrail 'Errors/Trail':\n  - {message}"

@@ -110,5 +110,9 @@ def test_without_a_topic_it_builds_its_own_encrypted_one():
 
 @pytest.mark.parametrize("retention_days", [0, 3651])
 def test_invalid_retention_is_rejected(retention_days):
-    with pytest.raises(InvalidPropsError, match=f"retention_days is {retention_days}; it must be a whole number from 1 to 3650"):
+    with pytest.raises(InvalidPropsError) as error:
         FeedbackCapture(stack_for_errors(), "Feedback", retention_days=retention_days)
+    assert str(error.value) == (
+        f"Invalid props for FeedbackCapture 'Errors/Feedback':\n"
+        f"  - retention_days is {retention_days}; it must be a whole number from 1 to 3650"
+    )

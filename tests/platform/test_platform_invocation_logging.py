@@ -154,11 +154,13 @@ def test_the_configuration_waits_for_its_destinations(platform_stack):
     ("kwargs", "message"),
     [
         ({"s3_retention_days": 0}, "s3_retention_days is 0; it must be a whole number from 1 to 3650"),
-        ({"s3_retention_days": 3651}, "s3_retention_days is 3651"),
-        ({"data_delivery": DataDelivery(text=False, image=False)}, "enable at least one payload type"),
+        ({"s3_retention_days": 3651}, "s3_retention_days is 3651; it must be a whole number from 1 to 3650"),
+        ({"data_delivery": DataDelivery(text=False, image=False)},
+         "data_delivery is DataDelivery(text=False, image=False, embedding=False, video=False); enable at least one"
+         " payload type, or there is nothing to audit"),
     ],
 )
 def test_invalid_props_are_rejected(kwargs, message):
     with pytest.raises(InvalidPropsError) as error:
         ModelInvocationLogging(stack_for_errors(), "Logging", **kwargs)
-    assert message in str(error.value)
+    assert str(error.value) == f"Invalid props for ModelInvocationLogging 'Errors/Logging':\n  - {message}"

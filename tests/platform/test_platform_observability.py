@@ -127,32 +127,45 @@ def test_add_source_adds_a_heading_and_the_widgets():
 def test_a_model_can_be_added_once():
     observability = Observability(stack_for_errors(), "Observability")
     observability.add_bedrock_model(MODEL_ID, alarms=False)
-    with pytest.raises(InvalidPropsError, match="model_id is 'amazon.nova-lite-v1:0'; it was already added"):
+    with pytest.raises(InvalidPropsError) as error:
         observability.add_bedrock_model(MODEL_ID)
+    assert str(error.value) == (
+        "Invalid props for Observability 'Errors/Observability'.add_bedrock_model:\n"
+        "  - model_id is 'amazon.nova-lite-v1:0'; it was already added"
+    )
 
 
 def test_add_bedrock_model_rejects_a_bad_model_id():
     observability = Observability(stack_for_errors(), "Observability")
-    with pytest.raises(InvalidPropsError, match="model_id is 'not a model'; it must be a Bedrock model id"):
+    with pytest.raises(InvalidPropsError) as error:
         observability.add_bedrock_model("not a model")
+    assert str(error.value) == (
+        "Invalid props for Observability 'Errors/Observability'.add_bedrock_model:\n"
+        "  - model_id is 'not a model'; it must be a Bedrock model id, inference profile id or ARN, e.g."
+        " amazon.nova-lite-v1:0"
+    )
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"alarm_emails": ["ops"]}, "alarm_emails[0] is 'ops'; it must be an email address"),
-        ({"model_prices": [ModelPrice("bad id!", 1, 1)]}, "model_prices[0].model_id is 'bad id!'; it must be a Bedrock model id"),
+        ({"model_prices": [ModelPrice("bad id!", 1, 1)]},
+         "model_prices[0].model_id is 'bad id!'; it must be a Bedrock model id, inference profile id or ARN, e.g."
+         " amazon.nova-lite-v1:0"),
         ({"model_prices": [ModelPrice(MODEL_ID, -1, 1)]}, "model_prices[0].input_per_1k_tokens is -1; it must be a number of USD, at least 0"),
-        ({"model_prices": [ModelPrice(MODEL_ID, 1, True)]}, "model_prices[0].output_per_1k_tokens is True; it must be a number of USD"),
+        ({"model_prices": [ModelPrice(MODEL_ID, 1, True)]},
+         "model_prices[0].output_per_1k_tokens is True; it must be a number of USD, at least 0"),
         ({"model_prices": [ModelPrice(MODEL_ID, 1, 1), ModelPrice(MODEL_ID, 2, 2)]},
          "model_prices[1].model_id is 'amazon.nova-lite-v1:0'; each model may have one price only"),
-        ({"dashboard_name": "my dashboard"}, "dashboard_name is 'my dashboard'; it must be 1 to 255 letters"),
+        ({"dashboard_name": "my dashboard"},
+         "dashboard_name is 'my dashboard'; it must be 1 to 255 letters, digits, '-' or '_'"),
     ],
 )
 def test_invalid_props_are_rejected(kwargs, message):
     with pytest.raises(InvalidPropsError) as error:
         Observability(stack_for_errors(), "Observability", **kwargs)
-    assert message in str(error.value)
+    assert str(error.value) == f"Invalid props for Observability 'Errors/Observability':\n  - {message}"
 
 
 def test_every_problem_is_reported_at_once():

@@ -92,10 +92,22 @@ def _write(tmp_path, name, content):
     return path
 
 
+CATALOG = "Invalid props for PromptCatalog 'Errors/Catalog':"
+
+
+def _lines(problems: str | tuple[str, ...]) -> str:
+    """The problem lines of an InvalidPropsError message: one problem, or all of them in order."""
+    return "".join(f"\n  - {problem}" for problem in ((problems,) if isinstance(problems, str) else problems))
+
+
 def test_unreadable_file_is_reported(tmp_path):
-    _write(tmp_path, "broken.json", "{not json")
-    with pytest.raises(InvalidPropsError, match="the file cannot be read as JSON"):
+    path = _write(tmp_path, "broken.json", "{not json")
+    with pytest.raises(InvalidPropsError) as error:
         PromptCatalog(stack_for_errors(), "Catalog", directory=tmp_path)
+    assert str(error.value) == (
+        f"Invalid props for PromptDefinition {str(path)!r}:\n  - the file cannot be read as JSON: Expecting property"
+        " name enclosed in double quotes: line 1 column 2 (char 1)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -104,66 +116,89 @@ def test_unreadable_file_is_reported(tmp_path):
         ([], "the top level must be a JSON object"),
         ({"name": "p", "description": "d", "variants": {}}, "variants is {}; it must be a list of variant objects"),
         ({"name": "p", "description": "d", "variants": ["x"]}, "variants[0] is 'x'; it must be an object"),
-        ({"name": "p", "description": "d", "variants": [{"name": "v"}]}, "variants[0].model_id is missing"),
-        ({"name": "p", "description": "d", "variants": [], "extra": 1}, "extra is not a known field"),
+        ({"name": "p", "description": "d", "variants": [{"name": "v"}]},
+         ("variants[0].model_id is missing", "variants[0].template is missing", "variants[0].max_tokens is missing")),
+        ({"name": "p", "description": "d", "variants": [], "extra": 1},
+         "extra is not a known field; use default_variant, description, name, variants"),
         ({"name": "p", "description": "d", "variants": [{**VARIANT.__dict__, "topK": 3}]},
-         "variants[0].topK is not a known field"),
+         "variants[0].topK is not a known field; use max_tokens, model_id, name, stop_sequences, temperature, template,"
+         " top_p"),
         ({"description": "d", "variants": []}, "name is missing"),
     ],
 )
 def test_malformed_files_are_reported(tmp_path, content, message):
-    _write(tmp_path, "prompt.json", content)
+    path = _write(tmp_path, "prompt.json", content)
     with pytest.raises(InvalidPropsError) as error:
         PromptCatalog(stack_for_errors(), "Catalog", directory=tmp_path)
-    assert message in str(error.value)
+    assert str(error.value) == f"Invalid props for PromptDefinition {str(path)!r}:{_lines(message)}"
 
 
 def _variant(**changes) -> PromptVariant:
     return PromptVariant(**{**VARIANT.__dict__, **changes})
 
 
+NAME_RULE = "it must be 1 to 100 letters or digits, with single '-' or '_' between them"
+
+
 @pytest.mark.parametrize(
     ("definition", "message"),
     [
-        (PromptDefinition("bad name", "d", [VARIANT]), "name is 'bad name'; it must be 1 to 100 letters or digits"),
-        (PromptDefinition("p", "", [VARIANT]), "description is ''; it must be 1 to 200 characters"),
-        (PromptDefinition("p", "x" * 201, [VARIANT]), "it must be 1 to 200 characters"),
-        (PromptDefinition("p", "d", []), "variants is 0; a prompt has 1 to 3 variants"),
-        (PromptDefinition("p", "d", [_variant(name=f"v{i}") for i in range(4)]), "variants is 4; a prompt has 1 to 3"),
-        (PromptDefinition("p", "d", [VARIANT, VARIANT]), "variant names must be distinct"),
-        (PromptDefinition("p", "d", [VARIANT], default_variant="v9"), "default_variant is 'v9'; it must be one of the variants: v1"),
-        (PromptDefinition("p", "d", [_variant(name="v 1")]), "variants[0].name is 'v 1'"),
-        (PromptDefinition("p", "d", [_variant(model_id="not a model")]), "variants[0].model_id is 'not a model'"),
-        (PromptDefinition("p", "d", [_variant(template="")]), "variants[0].template is ''; it must be 1 to 200,000"),
-        (PromptDefinition("p", "d", [_variant(template="{{bad!var}}")]), "{{variable}} names must be letters or digits"),
+        (PromptDefinition("bad name", "d", [VARIANT]), f"prompt 'bad name': name is 'bad name'; {NAME_RULE}"),
+        (PromptDefinition("p", "", [VARIANT]), "prompt 'p': description is ''; it must be 1 to 200 characters"),
+        (PromptDefinition("p", "x" * 201, [VARIANT]),
+         f"prompt 'p': description is {'x' * 201!r}; it must be 1 to 200 characters"),
+        (PromptDefinition("p", "d", []), "prompt 'p': variants is 0; a prompt has 1 to 3 variants"),
+        (PromptDefinition("p", "d", [_variant(name=f"v{i}") for i in range(4)]),
+         "prompt 'p': variants is 4; a prompt has 1 to 3 variants"),
+        (PromptDefinition("p", "d", [VARIANT, VARIANT]), "prompt 'p': variants is ['v1', 'v1']; variant names must be distinct"),
+        (PromptDefinition("p", "d", [VARIANT], default_variant="v9"),
+         "prompt 'p': default_variant is 'v9'; it must be one of the variants: v1"),
+        (PromptDefinition("p", "d", [_variant(name="v 1")]), f"prompt 'p': variants[0].name is 'v 1'; {NAME_RULE}"),
+        (PromptDefinition("p", "d", [_variant(model_id="not a model")]),
+         "prompt 'p': variants[0].model_id is 'not a model'; it must be a Bedrock model id, inference profile id or ARN,"
+         " e.g. amazon.nova-lite-v1:0"),
+        (PromptDefinition("p", "d", [_variant(template="")]),
+         "prompt 'p': variants[0].template is ''; it must be 1 to 200,000 characters of text"),
+        (PromptDefinition("p", "d", [_variant(template="{{bad!var}}")]),
+         "prompt 'p': variants[0].template variables is ['bad!var']; {{variable}} names must be letters or digits, with"
+         " single '-' or '_' between them"),
         (PromptDefinition("p", "d", [_variant(template=" ".join(f"{{{{v{i}}}}}" for i in range(21)))]),
-         "a template has at most 20 input variables"),
-        (PromptDefinition("p", "d", [_variant(max_tokens=0)]), "variants[0].max_tokens is 0; it must be a whole number from 1 to 512000"),
-        (PromptDefinition("p", "d", [_variant(max_tokens=None)]), "variants[0].max_tokens is None"),
-        (PromptDefinition("p", "d", [_variant(temperature=1.5)]), "variants[0].temperature is 1.5; it must be a number from 0 to 1"),
-        (PromptDefinition("p", "d", [_variant(top_p=-0.1)]), "variants[0].top_p is -0.1"),
-        (PromptDefinition("p", "d", [_variant(stop_sequences=("a", "b", "c", "d", "e"))]), "at most 4 stop sequences"),
+         "prompt 'p': variants[0].template variables is 21; a template has at most 20 input variables"),
+        (PromptDefinition("p", "d", [_variant(max_tokens=0)]),
+         "prompt 'p': variants[0].max_tokens is 0; it must be a whole number from 1 to 512000"),
+        (PromptDefinition("p", "d", [_variant(max_tokens=None)]),
+         "prompt 'p': variants[0].max_tokens is None (NoneType); it must be a whole number from 1 to 512000"),
+        (PromptDefinition("p", "d", [_variant(temperature=1.5)]),
+         "prompt 'p': variants[0].temperature is 1.5; it must be a number from 0 to 1"),
+        (PromptDefinition("p", "d", [_variant(top_p=-0.1)]), "prompt 'p': variants[0].top_p is -0.1; it must be a number from 0 to 1"),
+        (PromptDefinition("p", "d", [_variant(stop_sequences=("a", "b", "c", "d", "e"))]),
+         "prompt 'p': variants[0].stop_sequences is ['a', 'b', 'c', 'd', 'e']; at most 4 stop sequences"),
     ],
 )
 def test_invalid_definitions_are_rejected(definition, message):
     with pytest.raises(InvalidPropsError) as error:
         PromptCatalog(stack_for_errors(), "Catalog", definitions=[definition])
-    assert message in str(error.value)
+    assert str(error.value) == f"{CATALOG}{_lines(message)}"
 
 
 def test_catalog_needs_at_least_one_prompt():
-    with pytest.raises(InvalidPropsError, match="give a directory with \\*.json prompt files or at least one definition"):
+    with pytest.raises(InvalidPropsError) as error:
         PromptCatalog(stack_for_errors(), "Catalog")
+    assert str(error.value) == CATALOG + _lines(
+        "definitions is []; give a directory with *.json prompt files or at least one definition")
 
 
 def test_missing_directory_is_reported(tmp_path):
-    with pytest.raises(InvalidPropsError, match="it must be an existing folder"):
-        PromptCatalog(stack_for_errors(), "Catalog", directory=tmp_path / "absent")
+    absent = str(tmp_path / "absent")
+    with pytest.raises(InvalidPropsError) as error:
+        PromptCatalog(stack_for_errors(), "Catalog", directory=absent)
+    assert str(error.value) == CATALOG + _lines(f"directory is {absent!r}; it must be an existing folder of *.json files")
 
 
 def test_prompt_names_must_be_distinct():
-    with pytest.raises(InvalidPropsError, match="prompt names must be distinct"):
+    with pytest.raises(InvalidPropsError) as error:
         PromptCatalog(stack_for_errors(), "Catalog", definitions=[PromptDefinition("p", "d", [VARIANT])] * 2)
+    assert str(error.value) == CATALOG + _lines("definitions is ['p']; prompt names must be distinct")
 
 
 def test_sample_files_parse():

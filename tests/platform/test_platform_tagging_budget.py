@@ -15,6 +15,7 @@ EXPECTED_TAGS = {
     "genai:cost-center": "cc-42",
     "genai:owner": "ml-platform",
 }
+TAG_RULE = "letters, digits, spaces or _ . : / = + - @"
 TAGGED_TYPES = ["AWS::S3::Bucket", "AWS::KMS::Key", "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::DynamoDB::Table",
                 "AWS::Lambda::Function", "AWS::IAM::Role", "AWS::Logs::LogGroup", "AWS::CloudTrail::Trail",
                 "AWS::CloudWatch::Alarm", "AWS::Bedrock::Prompt", "AWS::Budgets::Budget"]
@@ -45,20 +46,23 @@ def test_extra_tags_are_added_too():
 @pytest.mark.parametrize(
     ("tags", "message"),
     [
-        (CostAllocationTags(application=""), "application is ''; it must be 1 to 256 letters"),
-        (CostAllocationTags(application="a#b"), "application is 'a#b'"),
-        (CostAllocationTags(application="app", environment="x" * 257), "environment is 'xxx"),
-        (CostAllocationTags(application="app", owner="a|b"), "owner is 'a|b'; it must be at most 256"),
-        (CostAllocationTags(application="app", cost_center="{cc}"), "cost_center is '{cc}'"),
-        (CostAllocationTags(application="app", extra={"aws:name": "x"}), "extra key is 'aws:name'; it must be 1 to 128"),
-        (CostAllocationTags(application="app", extra={"genai:owner": "x"}), "extra key is 'genai:owner'; it is set by the named fields"),
-        (CostAllocationTags(application="app", extra={"team": "a*b"}), "extra['team'] is 'a*b'"),
+        (CostAllocationTags(application=""), f"application is ''; it must be 1 to 256 {TAG_RULE}"),
+        (CostAllocationTags(application="a#b"), f"application is 'a#b'; it must be 1 to 256 {TAG_RULE}"),
+        (CostAllocationTags(application="app", environment="x" * 257),
+         f"environment is {'x' * 257!r}; it must be at most 256 {TAG_RULE}"),
+        (CostAllocationTags(application="app", owner="a|b"), f"owner is 'a|b'; it must be at most 256 {TAG_RULE}"),
+        (CostAllocationTags(application="app", cost_center="{cc}"), f"cost_center is '{{cc}}'; it must be at most 256 {TAG_RULE}"),
+        (CostAllocationTags(application="app", extra={"aws:name": "x"}),
+         f"extra key is 'aws:name'; it must be 1 to 128 {TAG_RULE}, not starting with aws:"),
+        (CostAllocationTags(application="app", extra={"genai:owner": "x"}),
+         "extra key is 'genai:owner'; it is set by the named fields; use them instead"),
+        (CostAllocationTags(application="app", extra={"team": "a*b"}), f"extra['team'] is 'a*b'; it must be at most 256 {TAG_RULE}"),
     ],
 )
 def test_invalid_tags_are_rejected(tags, message):
     with pytest.raises(InvalidPropsError) as error:
         tags.apply(stack_for_errors())
-    assert message in str(error.value)
+    assert str(error.value) == f"Invalid props for CostAllocationTags:\n  - {message}"
 
 
 def test_budget_filters_on_the_application_tag_with_actual_and_forecasted_notifications(platform_stack):
@@ -96,25 +100,29 @@ TAGS = CostAllocationTags(application="app")
     ("kwargs", "message"),
     [
         ({"monthly_limit_usd": 0, "emails": ["a@example.com"]}, "monthly_limit_usd is 0; it must be a number greater than 0"),
-        ({"monthly_limit_usd": 10}, "emails is []; give a topic or at least one email address"),
-        ({"monthly_limit_usd": 10, "emails": [f"u{i}@example.com" for i in range(11)]}, "at most 10 email subscribers"),
+        ({"monthly_limit_usd": 10},
+         "emails is []; give a topic or at least one email address, or nobody hears about overspending"),
+        ({"monthly_limit_usd": 10, "emails": [f"u{i}@example.com" for i in range(11)]},
+         f"emails is {[f'u{i}@example.com' for i in range(11)]!r}; AWS Budgets allows at most 10 email subscribers per"
+         " notification"),
         ({"monthly_limit_usd": 10, "emails": ["finops"]}, "emails[0] is 'finops'; it must be an email address"),
         ({"monthly_limit_usd": 10, "emails": ["a@example.com"], "actual_thresholds": (0,)},
          "actual_thresholds[0] is 0; it must be a percentage of the limit from 0.1 to 1000"),
         ({"monthly_limit_usd": 10, "emails": ["a@example.com"], "forecasted_thresholds": (1001,)},
-         "forecasted_thresholds[0] is 1001; it must be a percentage"),
+         "forecasted_thresholds[0] is 1001; it must be a percentage of the limit from 0.1 to 1000"),
         ({"monthly_limit_usd": 10, "emails": ["a@example.com"], "actual_thresholds": (80, 80)},
          "actual_thresholds is [80, 80]; thresholds must be distinct"),
         ({"monthly_limit_usd": 10, "emails": ["a@example.com"], "actual_thresholds": (), "forecasted_thresholds": ()},
-         "give at least one actual or forecasted threshold"),
+         "actual_thresholds is []; give at least one actual or forecasted threshold"),
         ({"monthly_limit_usd": 10, "emails": ["a@example.com"], "actual_thresholds": tuple(range(10, 100, 10)),
-          "forecasted_thresholds": (100, 110)}, "at most 10 notifications per budget"),
+          "forecasted_thresholds": (100, 110)},
+         "actual_thresholds is [10, 20, 30, 40, 50, 60, 70, 80, 90]; AWS Budgets allows at most 10 notifications per budget"),
     ],
 )
 def test_invalid_budget_props_are_rejected(kwargs, message):
     with pytest.raises(InvalidPropsError) as error:
         CostBudget(stack_for_errors(), "Budget", tags=TAGS, **kwargs)
-    assert message in str(error.value)
+    assert str(error.value) == f"Invalid props for CostBudget 'Errors/Budget':\n  - {message}"
 
 
 def test_budget_with_a_topic_only_needs_no_email():

@@ -1,0 +1,247 @@
+"""Exact IAM of RagKnowledgeBase: the knowledge base's service role, the ingestion and query functions,
+grant_query and grant_ingest, and the statements the blueprint puts in its key policy.
+
+Two templates: the DocumentQa sample (session fixture `sample_app`: S3 Vectors, an inclusion prefix,
+a guardrail of its own, both grants) and one stack of this module (OpenSearch Serverless, no
+inclusion prefix, the blueprint's own alarm topic, grant_ingest on the whole bucket).
+
+Sources:
+- Bedrock UG, "Create a service role for Amazon Bedrock Knowledge Bases",
+  https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html: trust bedrock.amazonaws.com
+  with aws:SourceAccount and aws:SourceArn `knowledge-base/*`; bedrock:InvokeModel on the embedding
+  model; s3:ListBucket and s3:GetObject on the data source with aws:ResourceAccount; aoss:APIAccessAll
+  on the collection; kms:GenerateDataKey and kms:Decrypt for transient ingestion data and encrypted
+  data sources and vector stores.
+- Bedrock UG, S3 Vectors as the vector store (same page, "Permissions to access your vector store in
+  Amazon S3 Vectors"): s3vectors:PutVectors, GetVectors, DeleteVectors, QueryVectors and GetIndex on the
+  index; S3 Vectors' indexing service principal `indexing.s3vectors.amazonaws.com` needs kms:Decrypt
+  on the vector bucket's key (S3 UG, "Data protection and encryption in S3 Vectors").
+- SAR list_amazonbedrock.html: Retrieve, StartIngestionJob and ListIngestionJobs take a knowledge-base
+  ARN; RetrieveAndGenerate has no resource types (so "*"); ApplyGuardrail takes a guardrail ARN.
+  list_amazons3vectors.html: the five s3vectors actions take an Index ARN.
+- Bedrock UG, "Prerequisites for Amazon Bedrock Guardrails" / KB RetrieveAndGenerate with a guardrail:
+  bedrock:ApplyGuardrail, and kms:Decrypt on a guardrail encrypted with a customer key.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+
+from genai_blueprints.guardrails import Guardrail
+from genai_blueprints.knowledge_base import OpenSearchServerlessOptions, RagKnowledgeBase, VectorStore
+from harness import make_app, synthesize
+from iam_statements import (
+    StatementReader,
+    account_root,
+    allow,
+    allow_principal,
+    default_key_statement,
+    handler_basics,
+    invoke_url,
+    sqs_consumer,
+    trusts,
+)
+
+ACCOUNT = "111122223333"
+LAMBDA = trusts("Service:lambda.amazonaws.com")
+EMBEDDING_MODEL = "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"
+GENERATION_MODEL = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+
+
+@pytest.fixture(scope="module")
+def sample(sample_app) -> StatementReader:
+    return StatementReader(sample_app.templates["DocumentQa"])
+
+
+@pytest.fixture(scope="module")
+def own() -> StatementReader:
+    app = make_app()
+    stack = cdk.Stack(app, "KbPermissions", env=cdk.Environment(account=ACCOUNT, region="us-east-1"))
+    kb = RagKnowledgeBase(
+        stack, "Kb", guardrail=Guardrail(stack, "Guardrail"), vector_store=VectorStore.OPENSEARCH_SERVERLESS,
+        opensearch=OpenSearchServerlessOptions(index_admin_role_arns=[f"arn:aws:iam::{ACCOUNT}:role/deployer"]),
+    )
+    kb.grant_ingest(iam.Role(stack, "Editor", assumed_by=iam.AccountRootPrincipal()))
+    return StatementReader(synthesize(app, {"KbPermissions": stack}).templates["KbPermissions"])
+
+
+# ------------------------------------------------------------------------------ expected values
+
+
+def kb_trust(account: str) -> set:
+    return {trusts("Service:bedrock.amazonaws.com", when={
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:bedrock:us-east-1:{account}:knowledge-base/*"},
+    })}
+
+
+def service_role(kb: str, account: str, documents: str) -> set:
+    """Embeds, reads its documents (only under `documents`, e.g. "documents/*" or "*"), decrypts."""
+    in_account = {"StringEquals": {"aws:ResourceAccount": account}}
+    return {
+        allow("bedrock:InvokeModel", EMBEDDING_MODEL),
+        allow("s3:ListBucket", f"${{{kb}/DocumentsBucket.Arn}}", when=in_account),
+        allow("s3:GetObject", f"${{{kb}/DocumentsBucket.Arn}}/{documents}", when=in_account),
+        allow("kms:Decrypt", f"${{{kb}/Key.Arn}}"),
+        allow("kms:GenerateDataKey", f"${{{kb}/Key.Arn}}"),
+    }
+
+
+def ingestion(kb: str) -> set:
+    """Starts ingestion jobs (and lists them, to skip while one runs): kb_ingestion.py calls
+    list_ingestion_jobs and start_ingestion_job only."""
+    return {
+        allow("bedrock:StartIngestionJob", f"${{{kb}/KnowledgeBase.KnowledgeBaseArn}}"),
+        allow("bedrock:ListIngestionJobs", f"${{{kb}/KnowledgeBase.KnowledgeBaseArn}}"),
+        allow("kms:Decrypt", f"${{{kb}/Key.Arn}}"),  # the encrypted ingestion queue
+        *sqs_consumer(f"{kb}/IngestionQueue"),
+        *handler_basics(f"{kb}/IngestionHandler"),
+    }
+
+
+def query(kb: str, guardrail: str) -> set:
+    """kb_query.py calls retrieve_and_generate only; RetrieveAndGenerate itself needs Retrieve on the
+    knowledge base and InvokeModel on the generation model, and ApplyGuardrail for its guardrail."""
+    return {
+        allow("bedrock:RetrieveAndGenerate", "*"),
+        allow("bedrock:Retrieve", f"${{{kb}/KnowledgeBase.KnowledgeBaseArn}}"),
+        allow("bedrock:InvokeModel", GENERATION_MODEL),
+        allow("bedrock:ApplyGuardrail", f"${{{guardrail}.GuardrailArn}}"),
+        allow("kms:Decrypt", f"${{{guardrail}/Key.Arn}}"),
+        *handler_basics(f"{kb}/QueryHandler"),
+    }
+
+
+def editor(kb: str, documents: str) -> set:
+    """grant_ingest: write and delete documents (under the inclusion prefix when set), and the key."""
+    return {
+        allow("s3:PutObject", f"${{{kb}/DocumentsBucket.Arn}}/{documents}"),
+        allow("s3:DeleteObject", f"${{{kb}/DocumentsBucket.Arn}}/{documents}"),
+        allow("kms:GenerateDataKey", f"${{{kb}/Key.Arn}}"),
+        allow("kms:Decrypt", f"${{{kb}/Key.Arn}}"),
+    }
+
+
+def events_to_ingestion_queue(account: str) -> set:
+    """CDK's SqsQueue rule target lets EventBridge encrypt for the queue, this account only. An AWS
+    service sending to an encrypted queue needs kms:GenerateDataKey and kms:Decrypt (SQS DG, "Enable
+    compatibility between AWS services and encrypted queues",
+    https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html);
+    CDK also grants kms:Encrypt and kms:ReEncrypt* (more than needed; noted in issue 20's report)."""
+    own_account = {"StringEquals": {"aws:SourceAccount": account}}
+    return {allow_principal("Service:events.amazonaws.com", action, when=own_account)
+            for action in ("kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*")}
+
+
+SAMPLE_ROLES = {
+    "Documents/ServiceRole": service_role("Documents", "${AWS::AccountId}", "documents/*") | {
+        allow(f"s3vectors:{action}", "${Documents/VectorIndex.IndexArn}")
+        for action in ("PutVectors", "GetVectors", "DeleteVectors", "QueryVectors", "GetIndex")
+    },
+    "Documents/IngestionHandler/Role": ingestion("Documents"),
+    "Documents/QueryHandler/Role": query("Documents", "Guardrail"),
+    "QuestionAskerRole": invoke_url("Documents/QueryHandler/Function"),
+    "DocumentEditorRole": editor("Documents", "documents/*"),
+}
+SAMPLE_TRUSTS = {
+    "Documents/ServiceRole": kb_trust("${AWS::AccountId}"),
+    "Documents/IngestionHandler/Role": {LAMBDA},
+    "Documents/QueryHandler/Role": {LAMBDA},
+    "QuestionAskerRole": {trusts(account_root())},
+    "DocumentEditorRole": {trusts(account_root())},
+}
+SAMPLE_KEYS = {
+    "Documents/Key": {
+        default_key_statement(),
+        allow_principal("Service:indexing.s3vectors.amazonaws.com", "kms:Decrypt", when={
+            "StringEquals": {"aws:SourceAccount": "${AWS::AccountId}"},
+            "ArnLike": {"aws:SourceArn": "arn:aws:s3vectors:us-east-1:${AWS::AccountId}:bucket/*"},
+        }),
+        *events_to_ingestion_queue("${AWS::AccountId}"),
+    },
+    "Guardrail/Key": {default_key_statement()},
+    "Observability/Key": {
+        default_key_statement(),
+        allow_principal("Service:cloudwatch.amazonaws.com", "kms:Decrypt"),
+        allow_principal("Service:cloudwatch.amazonaws.com", "kms:GenerateDataKey*"),
+        allow_principal("Service:budgets.amazonaws.com", "kms:Decrypt"),
+        allow_principal("Service:budgets.amazonaws.com", "kms:GenerateDataKey*"),
+    },
+}
+
+OWN_ROLES = {
+    "Kb/ServiceRole": service_role("Kb", ACCOUNT, "*") | {allow("aoss:APIAccessAll", "${Kb/Collection.Arn}")},
+    "Kb/IngestionHandler/Role": ingestion("Kb"),
+    "Kb/QueryHandler/Role": query("Kb", "Guardrail"),
+    "Editor": editor("Kb", "*"),
+}
+OWN_TRUSTS = {
+    "Kb/ServiceRole": kb_trust(ACCOUNT),
+    "Kb/IngestionHandler/Role": {LAMBDA},
+    "Kb/QueryHandler/Role": {LAMBDA},
+    "Editor": {trusts(account_root(ACCOUNT))},
+}
+OWN_KEYS = {
+    "Kb/Key": {
+        default_key_statement(ACCOUNT),
+        # The blueprint's own alarm topic is encrypted with its key.
+        allow_principal("Service:cloudwatch.amazonaws.com", "kms:Decrypt"),
+        allow_principal("Service:cloudwatch.amazonaws.com", "kms:GenerateDataKey*"),
+        *events_to_ingestion_queue(ACCOUNT),
+    },
+    "Guardrail/Key": {default_key_statement(ACCOUNT)},
+}
+
+
+# ------------------------------------------------------------------------------------------ tests
+
+
+def test_every_role_of_the_sample_is_stated(sample):
+    assert sample.role_paths() == set(SAMPLE_ROLES) == set(SAMPLE_TRUSTS)
+
+
+def test_every_role_of_the_own_stack_is_stated(own):
+    assert own.role_paths() == set(OWN_ROLES) == set(OWN_TRUSTS)
+
+
+@pytest.mark.parametrize("role", sorted(SAMPLE_ROLES))
+def test_sample_role_permissions_are_exactly_these(sample, role):
+    assert sample.role_permissions(role) == SAMPLE_ROLES[role]
+
+
+@pytest.mark.parametrize("role", sorted(OWN_ROLES))
+def test_role_permissions_are_exactly_these(own, role):
+    assert own.role_permissions(role) == OWN_ROLES[role]
+
+
+@pytest.mark.parametrize("role", sorted(SAMPLE_TRUSTS))
+def test_sample_trust_policies_are_exactly_these(sample, role):
+    assert sample.trust_permissions(role) == SAMPLE_TRUSTS[role]
+
+
+@pytest.mark.parametrize("role", sorted(OWN_TRUSTS))
+def test_trust_policies_are_exactly_these(own, role):
+    assert own.trust_permissions(role) == OWN_TRUSTS[role]
+
+
+def test_no_role_has_managed_policies_or_a_boundary(sample, own):
+    for reader in (sample, own):
+        for role in reader.role_paths():
+            assert (role, reader.managed_policies_of_role(role), reader.permissions_boundary(role)) == (role, [], None)
+
+
+@pytest.mark.parametrize("key", sorted(SAMPLE_KEYS))
+def test_sample_key_policies_are_exactly_these(sample, key):
+    assert sample.key_policy_permissions(key) == SAMPLE_KEYS[key]
+
+
+@pytest.mark.parametrize("key", sorted(OWN_KEYS))
+def test_key_policies_are_exactly_these(own, key):
+    assert own.key_policy_permissions(key) == OWN_KEYS[key]
+
+
+def test_every_key_of_the_templates_is_stated(sample, own):
+    assert sample.paths_of_type("AWS::KMS::Key") == set(SAMPLE_KEYS)
+    assert own.paths_of_type("AWS::KMS::Key") == set(OWN_KEYS)
