@@ -14,6 +14,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from harness import SynthesizedApp, make_app, make_sample_app, normalise_volatile, synthesize  # noqa: E402
+from user_install import Consumer, build_wheel, install_wheel  # noqa: E402
 
 
 @pytest.fixture
@@ -37,3 +38,16 @@ def sample_app() -> SynthesizedApp:
 def template_snapshot(snapshot):
     """A JSON snapshot with asset hashes masked."""
     return snapshot.use_extension(JSONSnapshotExtension).with_defaults(matcher=normalise_volatile)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from the checkout, once per session."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def consumer(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Consumer:
+    """The wheel installed into a fresh virtualenv, and a folder outside the repository (user_install.py)."""
+    python = install_wheel(tmp_path_factory.mktemp("consumer-venv"), wheel)
+    return Consumer(python=python, wheel=wheel, workdir=tmp_path_factory.mktemp("user-app"))

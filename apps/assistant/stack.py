@@ -13,7 +13,6 @@ from genai_blueprints.agents import (
     ActionGroupSchema,
     AgentFunction,
     AgentModel,
-    AgentMonitoring,
     FunctionParameter,
     GuardedAgent,
     InvocationBounds,
@@ -116,7 +115,6 @@ class AssistantStack(cdk.Stack):
                 timeout=cdk.Duration.seconds(45), max_steps=6, max_tool_calls=3, max_session_tokens=40_000
             ),
             description="Answers order-status questions",
-            monitoring=AgentMonitoring(alarm_topic=self.observability.alarm_topic),
         )
         self.order_status = self.agent.add_action_group(
             "order-status",
@@ -134,7 +132,7 @@ class AssistantStack(cdk.Stack):
         )
         self.orders.grant(self.order_status.role, "dynamodb:GetItem")
         key.grant_decrypt(self.order_status.role)
-        self.observability.add_source(self.agent, title="Order-status agent")
+        self.observability.monitor(self.agent, title="Order-status agent")
         self.observability.add_bedrock_model(MODEL_ID)
         COST_TAGS.apply(self)
         self.budget = CostBudget(

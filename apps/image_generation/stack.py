@@ -12,7 +12,6 @@ from genai_blueprints.async_inference import (
     AsyncInferenceEndpoint,
     ModelData,
     ModelOptions,
-    MonitoringOptions,
     PngPostProcessor,
     ScalingOptions,
     StorageOptions,
@@ -53,15 +52,14 @@ class ImageGenerationStack(cdk.Stack):
                 object_expiration_days=config.object_expiration_days,
                 result_retention_days=config.result_retention_days,
             ),
-            monitoring=MonitoringOptions(alarm_topic=self.observability.alarm_topic),
         )
         self.png = PngPostProcessor(self, "Png", endpoint=self.endpoint, images_prefix=config.images_prefix)
-        self.observability.add_source(self.endpoint, title="Image model (asynchronous endpoint)")
+        self.observability.monitor(self.endpoint, title="Image model (asynchronous endpoint)")
         # Users rate generated images by inference id; evaluation reads the ratings.
         self.feedback = FeedbackCapture(
-            self, "Feedback", alarm_topic=self.observability.alarm_topic, encryption_key=self.endpoint.encryption_key
+            self, "Feedback", encryption_key=self.endpoint.encryption_key
         )
-        self.observability.add_source(self.feedback, title="User feedback on generated images")
+        self.observability.monitor(self.feedback, title="User feedback on generated images")
         COST_TAGS.apply(self)
         self.budget = CostBudget(
             self, "Budget", tags=COST_TAGS, monthly_limit_usd=MONTHLY_BUDGET_USD, topic=self.observability.alarm_topic

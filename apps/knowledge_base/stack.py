@@ -19,7 +19,6 @@ from genai_blueprints.knowledge_base import (
     Chunking,
     DataSourceOptions,
     EmbeddingOptions,
-    MonitoringOptions,
     QueryOptions,
     RagKnowledgeBase,
 )
@@ -69,7 +68,6 @@ class DocumentQaStack(cdk.Stack):
             data_source=DataSourceOptions(inclusion_prefixes=[DOCUMENTS_PREFIX]),
             query=QueryOptions(max_answer_tokens=400, max_question_chars=1000),
             description="Document Q&A sample knowledge base",
-            monitoring=MonitoringOptions(alarm_topic=self.observability.alarm_topic),
         )
         account = iam.AccountPrincipal(self.account)
         self.asker_role = iam.Role(self, "QuestionAskerRole", assumed_by=account,
@@ -79,7 +77,7 @@ class DocumentQaStack(cdk.Stack):
                                     description="May add and delete documents of the document Q&A knowledge base")
         self.knowledge_base.grant_ingest(self.editor_role)
 
-        self.observability.add_source(self.knowledge_base, title="Document Q&A knowledge base")
+        self.observability.monitor(self.knowledge_base, title="Document Q&A knowledge base")
         self.observability.add_bedrock_model(GENERATION_MODEL_ID)
         COST_TAGS.apply(self)
         self.budget = CostBudget(

@@ -10,9 +10,10 @@ __version__ = "0.1.0"
 hint_missing_cdk()
 
 if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first access (_EXPORTS)
+    from genai_blueprints.metrics import MetricOptions as MetricOptions
     from genai_blueprints.validation import InvalidPropsError as InvalidPropsError
 
-_EXPORTS = {"InvalidPropsError": "genai_blueprints.validation"}
+_EXPORTS = {"InvalidPropsError": "genai_blueprints.validation", "MetricOptions": "genai_blueprints.metrics"}
 __all__ = list(_EXPORTS)
 if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt import is an error rather than Any
     __getattr__ = lazy_exports(__name__, _EXPORTS)

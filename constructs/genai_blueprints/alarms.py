@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from genai_blueprints.resource_policies import warn_if_topic_imported
+from genai_blueprints.monitoring import notify
 
 
 def alarm_at_least(
@@ -18,15 +17,11 @@ def alarm_at_least(
     metric: cloudwatch.IMetric,
     threshold: float,
     description: str,
-    topic: sns.ITopic,
+    topic: sns.ITopic | None = None,
     evaluation_periods: int = 1,
 ) -> cloudwatch.Alarm:
-    """An alarm when `metric` >= `threshold`, notifying `topic`; no data is not a breach.
-
-    CloudWatch publishes alarm notifications as cloudwatch.amazonaws.com; an imported topic gets a
-    warning with the statement its policy needs.
-    """
-    warn_if_topic_imported(scope, topic, "cloudwatch.amazonaws.com", purpose="CloudWatch alarms notifying it")
+    """An alarm when `metric` >= `threshold`, notifying `topic` (None: the blueprint's AlarmNotifier
+    decides); no data is not a breach."""
     alarm = cloudwatch.Alarm(
         scope,
         construct_id,
@@ -37,7 +32,8 @@ def alarm_at_least(
         treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         alarm_description=description,
     )
-    alarm.add_alarm_action(cloudwatch_actions.SnsAction(topic))
+    if topic is not None:
+        notify(alarm, topic)
     return alarm
 
 

@@ -57,8 +57,8 @@ AGENT_CASES = {
     ),
     "guardrail as an id": (
         {"guardrail": "gr-123"},
-        "guardrail is 'gr-123' (str); it must be a Guardrail (or anything with guardrail_id, guardrail_version and "
-        "grant_apply)",
+        "guardrail is 'gr-123' (str); it must implement IGuardrail (guardrail_id, guardrail_arn, guardrail_version and "
+        "grant_apply(grantee)), e.g. Guardrail(...) or Guardrail.from_attributes(...)",
     ),
     "key as an ARN": (
         {"encryption_key": "arn:aws:kms:us-east-1:111122223333:key/k"},

@@ -169,7 +169,7 @@ TRACKER_CASES = {
                                                  "item an sns.ITopic"),
     "topic as an ARN": ("topics", ["arn:x"], f"topics[0] is 'arn:x' (str); {TOPIC}"),
     "key as text": ("encryption_key", "k", f"encryption_key is 'k' (str); {KEY}"),
-    "no alarm topic": ("alarm_topic", None, f"alarm_topic is None (NoneType); {TOPIC}"),
+    "alarm topic as an ARN": ("alarm_topic", "arn:x", f"alarm_topic is 'arn:x' (str); {TOPIC}"),
     "retention as text": ("retention_days", "30", "retention_days is '30' (str); it must be a whole number at least 1"),
 }
 

@@ -14,7 +14,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import Consumer
+from user_install import Consumer
 from harness import REPO_ROOT
 
 CDK_CLI = REPO_ROOT / "node_modules" / ".bin" / "cdk"

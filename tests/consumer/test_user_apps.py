@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from canonical import canonical
-from conftest import RECOMMENDED_FLAGS, Consumer
+from user_install import RECOMMENDED_FLAGS, Consumer
 
 HERE = Path(__file__).resolve().parent
 SCENARIO_GROUPS = (

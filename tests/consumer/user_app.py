@@ -176,10 +176,18 @@ def compose(scope: Construct, region: str | None, *, imported: Imported | None =
     guardrail = Guardrail(scope, "Guardrail", contextual_grounding=ContextualGrounding(grounding_threshold=0.7),
                           encryption_key=key)
     guardrail.grant_apply(caller)
+    # A guardrail the team already has (its ARN made of tokens where the stack's environment is), for one
+    # of the knowledge bases.
+    team_guardrail = Guardrail.from_attributes(
+        scope, "TeamGuardrail", guardrail_version="3", encryption_key=key,
+        guardrail_arn=cdk.Stack.of(scope).format_arn(service="bedrock", resource="guardrail",
+                                                      resource_name="team0guardrail"),
+    )
+    team_guardrail.grant_apply(caller)
     for store in (VectorStore.S3_VECTORS, VectorStore.OPENSEARCH_SERVERLESS):
         kb = RagKnowledgeBase(
             scope, f"Documents{store.name.title().replace('_', '')}",
-            guardrail=guardrail, vector_store=store,
+            guardrail=guardrail if store is VectorStore.S3_VECTORS else team_guardrail, vector_store=store,
             opensearch=OpenSearchServerlessOptions(standby_replicas=False),
             storage=KbStorageOptions(access_log_bucket=imported.access_log_bucket if imported else None),
             monitoring=KbMonitoringOptions(alarm_topic=topic),

@@ -51,6 +51,7 @@ class StandInGuardrail:
     """The Guardrail interface without a guardrail (the limits under test are the knowledge base's)."""
 
     guardrail_id = "gr-limits"
+    guardrail_arn = "arn:aws:bedrock:us-east-1:111122223333:guardrail/gr-limits"
     guardrail_version = "1"
 
     def grant_apply(self, grantee: iam.IGrantable) -> iam.Grant:

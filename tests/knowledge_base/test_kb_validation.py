@@ -27,7 +27,8 @@ class StandInGuardrail:
     """The Guardrail interface, without building one (validation runs before anything is built)."""
 
     def __init__(self, version: str = "1") -> None:
-        self.guardrail_id = "gr-123"
+        self.guardrail_id = "gr123"
+        self.guardrail_arn = "arn:aws:bedrock:us-east-1:111122223333:guardrail/gr123"
         self.guardrail_version = version
 
     def grant_apply(self, grantee: iam.IGrantable) -> iam.Grant:
@@ -107,7 +108,11 @@ def problems(**props) -> str:
         ({"monitoring": MonitoringOptions(query_throttles=0)}, "monitoring.query_throttles is 0; it must be a whole number at least 1"),
         ({"guardrail": StandInGuardrail(version="DRAFT")},
          "guardrail.guardrail_version is 'DRAFT'; it must be a published version: DRAFT changes whenever the guardrail is edited"),
-        ({"guardrail": object()}, "guardrail is an object of type object; it must have guardrail_id, guardrail_version and grant_apply(grantee)"),
+        ({"guardrail": object()},
+         "guardrail is an object of type object; it must implement IGuardrail (guardrail_id, guardrail_arn,"
+         " guardrail_version and grant_apply(grantee)), e.g. Guardrail(...) or Guardrail.from_attributes(...)"),
+        ({"guardrail": StandInGuardrail(version="v1")},
+         "guardrail.guardrail_version is 'v1'; it must be a published version number from 1 to 99999999, e.g. '1'"),
     ],
     ids=lambda value: None,
 )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from user_install import install_wheel
+from user_install import Consumer
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "constructs" / "genai_blueprints"
 
@@ -30,7 +30,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2] / "constructs" / "genai_bluepr
 USER_APP = '''\
 import aws_cdk as cdk
 
-from genai_blueprints import InvalidPropsError
+from genai_blueprints import InvalidPropsError, MetricOptions
 from genai_blueprints.agents import AgentModel, GuardedAgent
 from genai_blueprints.async_inference import AsyncInferenceEndpoint, ModelData, ModelOptions, ScalingOptions
 from genai_blueprints.async_inference.client import AsyncInferenceClient
@@ -62,6 +62,8 @@ reveal_type(VectorStore)
 reveal_type(Observability)
 reveal_type(CostAllocationTags)
 reveal_type(add_lens_checks)
+reveal_type(Guardrail.from_attributes)
+reveal_type(MetricOptions)
 '''
 CORRECT = {"instance_type": '"ml.g5.2xlarge",', "scaling": "ScalingOptions(min_capacity=0, max_capacity=2),"}
 WRONG = {"instance_type": "5,  # error: arg-type", "scaling": 'ScalingOptions(min_capacity="zero", max_capacity=2),  # error: arg-type'}
@@ -83,6 +85,8 @@ REVEALED = [
     ("-> genai_blueprints.platform.observability.Observability",),
     ("application: str", "-> genai_blueprints.platform.tagging.CostAllocationTags"),
     ("def (app: ", "verbose: bool"),
+    ("guardrail_arn: str", "-> genai_blueprints.guardrails.interface.IGuardrail"),
+    ("statistic: str | None =", "-> genai_blueprints.metrics.MetricOptions"),
 ]
 MYPY_CONFIG = """\
 [mypy]
@@ -93,9 +97,10 @@ MESSAGE = re.compile(r"^(?P<file>[\w.]+):(?P<line>\d+): (?P<severity>error|note)
 
 
 @pytest.fixture(scope="module")
-def mypy_output(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, str]]]:
-    """mypy's messages for the correct and the wrong user app, by file, from one run (a cold cache)."""
-    python = install_wheel(tmp_path_factory.mktemp("user-venv"), wheel)
+def mypy_output(consumer: Consumer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, str]]]:
+    """mypy's messages for the correct and the wrong user app, by file, from one run (a cold cache),
+    against the wheel installed in the user's virtualenv."""
+    python = consumer.python
     app_dir = tmp_path_factory.mktemp("user-app")
     (app_dir / "correct_app.py").write_text(USER_APP.format(**CORRECT))
     (app_dir / "wrong_app.py").write_text(MISSPELT + USER_APP.format(**WRONG))
@@ -168,10 +173,16 @@ def _type_checking_imports(module_name: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("package", _package_inits())
 def test_lazy_exports_are_the_type_checkers_imports(package):
-    """Every lazily loaded name is visible to type checkers, from the module it is loaded from, and loads."""
+    """Every lazily loaded name is visible to type checkers, from the module it is loaded from, and loads;
+    a deprecated old name (`_DEPRECATED`) too, but it is not in __all__ and warns when used."""
     module = importlib.import_module(package)
     exports = getattr(module, "_EXPORTS", {})
-    assert _type_checking_imports(package) == dict(exports)
+    deprecated = getattr(module, "_DEPRECATED", {})
+    assert _type_checking_imports(package) == {**exports, **deprecated}
     for name in exports:
         assert name in module.__all__
         assert getattr(module, name) is getattr(importlib.import_module(exports[name]), name)
+    for name in deprecated:
+        assert name not in module.__all__
+        with pytest.warns(DeprecationWarning, match=f"{name} is deprecated"):
+            assert getattr(module, name) is getattr(importlib.import_module(deprecated[name]), name)

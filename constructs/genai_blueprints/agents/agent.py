@@ -25,16 +25,17 @@ from genai_blueprints.agents.models import AgentModel
 from genai_blueprints.agents.options import AgentMonitoring, InvocationBounds, OrchestrationPrompt
 from genai_blueprints.agents.schemas import ActionGroupSchema
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
-from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.guardrails import Guardrail
-from genai_blueprints.knowledge_base.options import GuardrailLike
-from genai_blueprints.validation import DURATION, FLAG, KMS_KEY, TEXT, PropsValidator, describe, resolved_region
+from genai_blueprints.guardrails.interface import IGuardrail, check_guardrail
+from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
+from genai_blueprints.validation import DURATION, FLAG, KMS_KEY, TEXT, PropsValidator, resolved_region
 
 _GROUP_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 AGENT_METRICS_NAMESPACE = "AWS/Bedrock/Agents"
 
 
-class GuardedAgent(BlueprintConstruct):
+class GuardedAgent(MonitoredConstruct):
     """An Amazon Bedrock agent built for the GenAI lens' agentic practices.
 
     - GENSEC02-BP01: a guardrail on every turn, pinned to a published version (pass one, or a
@@ -57,7 +58,7 @@ class GuardedAgent(BlueprintConstruct):
         alias: the AWS::Bedrock::AgentAlias resource.
         agent_id, agent_arn, alias_id, alias_arn: their identifiers.
         role: the agent's service role.
-        guardrail: the guardrail applied to every turn.
+        guardrail: the guardrail applied to every turn (an IGuardrail).
         encryption_key: encrypts the agent and the session table.
         front_door: the bounded invocation front door.
         alarm_topic: where the alarms notify.
@@ -71,7 +72,7 @@ class GuardedAgent(BlueprintConstruct):
         *,
         instruction: str,
         model: AgentModel,
-        guardrail: Guardrail | None = None,
+        guardrail: IGuardrail | None = None,
         encryption_key: kms.IKey | None = None,
         idle_session_ttl: cdk.Duration = cdk.Duration.minutes(10),
         orchestration_prompt: OrchestrationPrompt | None = None,
@@ -83,8 +84,9 @@ class GuardedAgent(BlueprintConstruct):
         Args:
             instruction: what the agent does and how, at least 40 characters (Bedrock's minimum).
             model: the foundation model or inference profile (`AgentModel`).
-            guardrail: applied to every turn. Default: a new `Guardrail` with its defaults,
-                encrypted with `encryption_key`.
+            guardrail: applied to every turn: an IGuardrail (`Guardrail(...)`, `Guardrail.from_attributes(...)`
+                or an object of your own), pinned to a published version. Default: a new `Guardrail` with
+                its defaults, encrypted with `encryption_key`.
             encryption_key: encrypts the agent and its session table. Default: a new
                 customer-managed key with rotation.
             idle_session_ttl: a session ends after this much inactivity, 60-3600 seconds.
@@ -118,7 +120,7 @@ class GuardedAgent(BlueprintConstruct):
         self.encryption_key: kms.IKey = encryption_key or kms.Key(
             self, "Key", enable_key_rotation=True, description=f"Encrypts the Bedrock agent {self.node.path}"
         )
-        self.guardrail = guardrail or Guardrail(self, "Guardrail", encryption_key=self.encryption_key)
+        self.guardrail: IGuardrail = guardrail or Guardrail(self, "Guardrail", encryption_key=self.encryption_key)
         self.role = self._build_role()
         self.agent = bedrock.CfnAgent(
             self,
@@ -160,7 +162,7 @@ class GuardedAgent(BlueprintConstruct):
             bounds=bounds,
             session_ttl=idle_session_ttl,
         )
-        self.alarm_topic: sns.ITopic = monitoring.alarm_topic or self._build_alarm_topic()
+        self._monitor_with(monitoring.alarm_topic, self._own_alarm_topic)
         self._build_alarms()
 
     # --- public API ----------------------------------------------------------------------------
@@ -257,37 +259,71 @@ class GuardedAgent(BlueprintConstruct):
 
         lambda:InvokeFunction on the function's unqualified ARN and its `$LATEST` qualifier only
         (`Function.grant_invoke_latest_version`): the front door publishes no versions or aliases, so
-        the `<arn>:*` that `Function.grant_invoke` adds would only widen the grant.
+        the `<arn>:*` that `Function.grant_invoke` adds would only widen the grant. It is one statement,
+        so the returned grant is the whole grant.
         """
         return self.front_door.function.grant_invoke_latest_version(grantee)
 
     def metric(
-        self, metric_name: str, *, statistic: str = "Sum", period: cdk.Duration = FIVE_MINUTES
+        self,
+        metric_name: str,
+        options: MetricOptions | None = None,
+        *,
+        statistic: str | None = None,
+        period: cdk.Duration | None = None,
     ) -> cloudwatch.Metric:
-        """A Bedrock Agents runtime metric of this agent's alias (namespace AWS/Bedrock/Agents)."""
-        return cloudwatch.Metric(
-            namespace=AGENT_METRICS_NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map={"Operation": "InvokeAgent", "AgentAliasArn": self.alias_arn},
+        """A Bedrock Agents runtime metric of this agent's alias (namespace AWS/Bedrock/Agents, dimensions
+        Operation=InvokeAgent and AgentAliasArn). Default: Sum over 5 minutes. `statistic=`/`period=` are
+        deprecated: use `options`."""
+        options = legacy_options(options, method="metric", statistic=statistic, period=period)
+        return self._agent_metric(metric_name, options, "metric")
+
+    def metric_invocations(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """InvocationCount. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_invocations", statistic=statistic, period=period)
+        return self._agent_metric("InvocationCount", options, "metric_invocations")
+
+    def metric_server_errors(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """InvocationServerErrors. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_server_errors", statistic=statistic, period=period)
+        return self._agent_metric("InvocationServerErrors", options, "metric_server_errors")
+
+    def metric_client_errors(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """InvocationClientErrors. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_client_errors", statistic=statistic, period=period)
+        return self._agent_metric("InvocationClientErrors", options, "metric_client_errors")
+
+    def metric_throttles(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """InvocationThrottles. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_throttles", statistic=statistic, period=period)
+        return self._agent_metric("InvocationThrottles", options, "metric_throttles")
+
+    def metric_latency(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """TotalTime, milliseconds. Default: p90 over 5 minutes."""
+        options = legacy_options(options, method="metric_latency", statistic=statistic, period=period)
+        return self._agent_metric("TotalTime", options, "metric_latency", statistic="p90")
+
+    def _agent_metric(
+        self, metric_name: str, options: MetricOptions | None, method: str, *, statistic: str = "Sum"
+    ) -> cloudwatch.Metric:
+        return blueprint_metric(
+            AGENT_METRICS_NAMESPACE,
+            metric_name,
+            {"Operation": "InvokeAgent", "AgentAliasArn": self.alias_arn},
+            options,
             statistic=statistic,
-            period=period,
+            owner=f"GuardedAgent '{self.node.path}'.{method}",
         )
-
-    def metric_invocations(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("InvocationCount", **kwargs)
-
-    def metric_server_errors(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("InvocationServerErrors", **kwargs)
-
-    def metric_client_errors(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("InvocationClientErrors", **kwargs)
-
-    def metric_throttles(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("InvocationThrottles", **kwargs)
-
-    def metric_latency(self, *, statistic: str = "p90", period: cdk.Duration = FIVE_MINUTES) -> cloudwatch.Metric:
-        """TotalTime, milliseconds."""
-        return self.metric("TotalTime", statistic=statistic, period=period)
 
     def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
         """The observability protocol: agent traffic, errors, latency, bounds and guardrail."""
@@ -340,9 +376,7 @@ class GuardedAgent(BlueprintConstruct):
             if validator.check_type("model.is_profile", model.is_profile, bool, FLAG):
                 for problem in model.problems("model", resolved_region(self)):
                     validator.add(problem)
-        if guardrail is not None and not isinstance(guardrail, GuardrailLike):
-            validator.add(f"guardrail is {describe(guardrail)}; it must be a Guardrail (or anything with guardrail_id,"
-                          " guardrail_version and grant_apply)")
+        check_guardrail(validator, "guardrail", guardrail, optional=True)
         validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         if validator.check_type("idle_session_ttl", idle_session_ttl, cdk.Duration, DURATION):
             validator.check_int_range("idle_session_ttl (seconds)", _whole(idle_session_ttl.to_seconds()), 60, 3600)
@@ -398,28 +432,21 @@ class GuardedAgent(BlueprintConstruct):
         self.encryption_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey")
         return role
 
-    def _build_alarm_topic(self) -> sns.Topic:
+    def _own_alarm_topic(self) -> sns.Topic:
+        """The agent's alarm topic when the app gives none: its own key (the agent's may be imported)."""
         topic_key = kms.Key(
             self, "AlarmTopicKey", enable_key_rotation=True, description="Encrypts the agent alarm topic"
         )
-        topic_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                resources=["*"],
-            )
-        )
-        return sns.Topic(self, "AlarmTopic", master_key=topic_key, enforce_ssl=True)
+        return new_alarm_topic(self, topic_key)
 
     def _build_alarms(self) -> None:
-        monitoring, topic = self._monitoring, self.alarm_topic
+        monitoring = self._monitoring
         latency_ms = self._bounds.timeout.to_milliseconds() * monitoring.latency_alarm_fraction
         self.server_errors_alarm = alarm_at_least(
             self,
             "ServerErrorsAlarm",
             metric=self.metric_server_errors(),
             threshold=1,
-            topic=topic,
             description="The Bedrock agent returned server errors.",
         )
         self.throttles_alarm = alarm_at_least(
@@ -427,7 +454,6 @@ class GuardedAgent(BlueprintConstruct):
             "ThrottlesAlarm",
             metric=self.metric_throttles(),
             threshold=1,
-            topic=topic,
             description="Bedrock throttled agent invocations: raise the quota or lower the load.",
         )
         self.latency_alarm = alarm_at_least(
@@ -435,14 +461,12 @@ class GuardedAgent(BlueprintConstruct):
             "LatencyAlarm",
             metric=self.metric_latency(),
             threshold=latency_ms,
-            topic=topic,
             evaluation_periods=2,
             description=f"Agent p90 latency is above {monitoring.latency_alarm_fraction:.0%} of the request timeout.",
         )
         self.front_door_errors_alarm = alarm_at_least(
             self,
             "FrontDoorErrorsAlarm",
-            topic=topic,
             threshold=1,
             metric=self.front_door.function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
             description="The agent front door function failed (not a bound hit: those are answered cleanly).",
@@ -451,7 +475,6 @@ class GuardedAgent(BlueprintConstruct):
             self,
             "BoundHitsAlarm",
             metric=self.front_door.metric_bound_hits(),
-            topic=topic,
             threshold=monitoring.bound_hits_threshold,
             description="Many agent requests were stopped by a time, step, tool-call or token bound.",
         )
@@ -459,10 +482,11 @@ class GuardedAgent(BlueprintConstruct):
             self,
             "GuardrailInterventionsAlarm",
             metric=self.front_door.metric_guardrail_interventions(),
-            topic=topic,
             threshold=monitoring.guardrail_interventions_threshold,
             description="The agent's guardrail intervened unusually often (possible probing or abuse).",
         )
+        self._watch(self.server_errors_alarm, self.throttles_alarm, self.latency_alarm, self.front_door_errors_alarm,
+                    self.bound_hits_alarm, self.guardrail_alarm)
 
     def _config_digest(self) -> str:
         groups = [

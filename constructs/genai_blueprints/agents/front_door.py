@@ -11,9 +11,9 @@ from aws_cdk import aws_lambda as lambda_
 
 from constructs import Construct
 from genai_blueprints.agents.options import FRONT_DOOR_MARGIN, InvocationBounds
-from genai_blueprints.alarms import FIVE_MINUTES
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
+from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 
 
 class AgentFrontDoor(BlueprintConstruct):
@@ -93,28 +93,47 @@ class AgentFrontDoor(BlueprintConstruct):
         self.session_table.grant(self.function, "dynamodb:GetItem", "dynamodb:UpdateItem")
 
     def metric(
-        self, metric_name: str, *, statistic: str = "Sum", period: cdk.Duration = FIVE_MINUTES
+        self,
+        metric_name: str,
+        options: MetricOptions | None = None,
+        *,
+        statistic: str | None = None,
+        period: cdk.Duration | None = None,
     ) -> cloudwatch.Metric:
-        """A metric the front door emits (namespace GenAIBlueprints, dimension service)."""
-        return cloudwatch.Metric(
-            namespace=METRICS_NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map={"service": self.service_name},
-            statistic=statistic,
-            period=period,
-        )
+        """A metric the front door emits (namespace GenAIBlueprints, dimension service). Default: Sum over 5
+        minutes. `statistic=`/`period=` are deprecated: use `options`."""
+        options = legacy_options(options, method="metric", statistic=statistic, period=period)
+        return self._front_door_metric(metric_name, options, "metric")
 
-    def metric_bound_hits(self, **kwargs) -> cloudwatch.Metric:
-        """Requests stopped by any bound (the log line names which)."""
-        return self.metric("BoundHit", **kwargs)
+    def metric_bound_hits(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """Requests stopped by any bound (the log line names which). Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_bound_hits", statistic=statistic, period=period)
+        return self._front_door_metric("BoundHit", options, "metric_bound_hits")
 
-    def metric_guardrail_interventions(self, **kwargs) -> cloudwatch.Metric:
-        """Requests where the agent's guardrail intervened (from the agent's guardrail trace)."""
-        return self.metric("GuardrailIntervened", **kwargs)
+    def metric_guardrail_interventions(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """Requests where the agent's guardrail intervened (from the agent's guardrail trace). Default: Sum over
+        5 minutes."""
+        options = legacy_options(options, method="metric_guardrail_interventions", statistic=statistic, period=period)
+        return self._front_door_metric("GuardrailIntervened", options, "metric_guardrail_interventions")
 
-    def metric_tokens(self, **kwargs) -> cloudwatch.Metric:
-        """Model tokens (input plus output) used by requests."""
-        return self.metric("TokensUsed", **kwargs)
+    def metric_tokens(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """Model tokens (input plus output) used by requests. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_tokens", statistic=statistic, period=period)
+        return self._front_door_metric("TokensUsed", options, "metric_tokens")
 
-    def metric_throttles(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("Throttled", **kwargs)
+    def metric_throttles(
+        self, options: MetricOptions | None = None, *, statistic: str | None = None, period: cdk.Duration | None = None
+    ) -> cloudwatch.Metric:
+        """Requests Bedrock throttled (answered THROTTLED). Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_throttles", statistic=statistic, period=period)
+        return self._front_door_metric("Throttled", options, "metric_throttles")
+
+    def _front_door_metric(self, metric_name: str, options: MetricOptions | None, method: str) -> cloudwatch.Metric:
+        return blueprint_metric(METRICS_NAMESPACE, metric_name, {"service": self.service_name}, options,
+                                owner=f"AgentFrontDoor '{self.node.path}'.{method}")

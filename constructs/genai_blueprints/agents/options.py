@@ -99,8 +99,8 @@ class AgentMonitoring:
     """Alarms of the agent and its front door.
 
     Args:
-        alarm_topic: notified by every alarm. Default: a new KMS-encrypted topic (pass the
-            Observability topic to share one).
+        alarm_topic: notified by every alarm. Default: the topic `Observability.monitor` attaches;
+            unmonitored, a new topic made at synthesis, encrypted with a key of its own.
         latency_alarm_fraction: alarm when the agent's p90 TotalTime exceeds this fraction of
             `bounds.timeout`, 0.1-1. Default: 0.8.
         bound_hits_threshold: alarm when this many requests in five minutes are stopped by a

@@ -37,8 +37,9 @@ from genai_blueprints.async_inference.options import (
 )
 from genai_blueprints.async_inference.result_tracker import ResultTracker
 from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
-from genai_blueprints.feature_flags import BlueprintConstruct
-from genai_blueprints.resource_policies import allow_service_in_key_policy
+from genai_blueprints.grants import grant_read_data
+from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
+from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.sagemaker_instances import has_instance_store
 from genai_blueprints.validation import (
     DURATION,
@@ -61,9 +62,12 @@ VARIANT_NAME = "AllTraffic"
 _ENDPOINT_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$")
+_SUM = MetricOptions(statistic="Sum")
+_MAXIMUM = MetricOptions(statistic="Maximum")
+_ONE_MINUTE = MetricOptions(period=cdk.Duration.minutes(1))
 
 
-class AsyncInferenceEndpoint(BlueprintConstruct):
+class AsyncInferenceEndpoint(MonitoredConstruct):
     """A SageMaker asynchronous inference endpoint with storage, notifications, tracking and alarms.
 
     Requests are uploaded under `input/` of one KMS-encrypted I/O bucket and submitted with
@@ -141,7 +145,7 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
             enable_key_rotation=True,
             description=f"Encrypts the asynchronous inference endpoint {self.endpoint_name} and its data",
         )
-        self.alarm_topic = monitoring.alarm_topic or self._build_alarm_topic()
+        self._monitor_with(monitoring.alarm_topic, lambda: new_alarm_topic(self, self.encryption_key))
         self.access_log_bucket = storage.access_log_bucket or access_log_bucket(self)
         self.bucket = self._build_io_bucket()
         self.success_topic = self._build_topic("SuccessTopic")
@@ -164,9 +168,9 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
             "ResultTracker",
             topics=[self.success_topic, self.error_topic],
             encryption_key=self.encryption_key,
-            alarm_topic=self.alarm_topic,
             retention_days=storage.result_retention_days,
         )
+        self._watch(*self.result_tracker.alarms())
         self.results_table = self.result_tracker.table
         self._build_endpoint_alarms(monitoring)
         self._post_processing_prefixes: list[str] = []
@@ -192,15 +196,18 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
 
         InvokeEndpointAsync on this endpoint, put under `input/`, get under `output/`, `failure/`
         and every post-processing prefix, read on the results table, and the key for those objects.
+        Returns the whole grant (a post-processor added later extends the grantee's access to its
+        prefix with a grant of its own).
         """
         grant = iam.Grant.add_to_principal(
             grantee=grantee, actions=["sagemaker:InvokeEndpointAsync"], resource_arns=[self.endpoint_arn]
         )
-        self._grant_objects(grantee, ["s3:PutObject"], [INPUT_PREFIX])
-        self._grant_objects(grantee, ["s3:GetObject"], [OUTPUT_PREFIX, FAILURE_PREFIX, *self._post_processing_prefixes])
+        grant = grant.combine(self._grant_objects(grantee, ["s3:PutObject"], [INPUT_PREFIX]))
+        grant = grant.combine(self._grant_objects(grantee, ["s3:GetObject"],
+                                                  [OUTPUT_PREFIX, FAILURE_PREFIX, *self._post_processing_prefixes]))
         self._acknowledge_caller_objects(grantee, [INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX,
                                                   *self._post_processing_prefixes])
-        self.results_table.grant_read_data(grantee)
+        grant = grant.combine(grant_read_data(self.results_table, grantee))
         # Post-processors added later extend this grant to their prefixes.
         self._invoke_grantees.append(grantee)
         return grant
@@ -253,26 +260,23 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
             function=function,
             function_timeout=function_timeout,
             encryption_key=self.encryption_key,
-            alarm_topic=self.alarm_topic,
             purpose=f"post-processing into {write_prefix}",
             batch_size=1,
         )
+        self._watch(*consumer.alarms())
         self._post_processors.append((construct_id, function, consumer))
         return consumer
 
-    def metric(self, metric_name: str, *, statistic: str = "Average", period: cdk.Duration = FIVE_MINUTES,
-               per_variant: bool = False) -> cloudwatch.Metric:
-        """An AWS/SageMaker metric of this endpoint (add `per_variant` for variant-level metrics)."""
+    def metric(self, metric_name: str, options: MetricOptions | None = None, *, per_variant: bool = False,
+               statistic: str | None = None, period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """An AWS/SageMaker metric of this endpoint (add `per_variant` for variant-level metrics).
+        Default: Average over 5 minutes. `statistic=`/`period=` are deprecated: use `options`."""
+        options = legacy_options(options, method="metric", statistic=statistic, period=period)
         dimensions = {"EndpointName": self.endpoint.attr_endpoint_name}
         if per_variant:
             dimensions["VariantName"] = VARIANT_NAME
-        return cloudwatch.Metric(
-            namespace="AWS/SageMaker",
-            metric_name=metric_name,
-            dimensions_map=dimensions,
-            statistic=statistic,
-            period=period,
-        )
+        return blueprint_metric("AWS/SageMaker", metric_name, dimensions, options, statistic="Average",
+                                owner=f"AsyncInferenceEndpoint '{self.node.path}'.metric")
 
     def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
         """The Observability protocol: backlog, oldest request, failures, instances, and the health
@@ -283,11 +287,11 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
 
         widgets: list[cloudwatch.IWidget] = [
             graph("Backlog", [self.metric("ApproximateBacklogSize"), self.metric("ApproximateBacklogSizePerInstance")]),
-            graph("Age of oldest request (s)", [self.metric("ApproximateAgeOfOldestRequest", statistic="Maximum")]),
+            graph("Age of oldest request (s)", [self.metric("ApproximateAgeOfOldestRequest", _MAXIMUM)]),
             graph(
                 "Failures",
                 [
-                    self.metric(name, statistic="Sum", per_variant=True)
+                    self.metric(name, _SUM, per_variant=True)
                     for name in ("InvocationFailures", "NotificationFailures", "RequestDownloadFailures",
                                  "ResponseUploadFailures", "ExpiredRequests")
                 ],
@@ -305,7 +309,7 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
                         period=cdk.Duration.minutes(1),
                         label="Running instances",
                     ),
-                    self.metric("HasBacklogWithoutCapacity", period=cdk.Duration.minutes(1)),
+                    self.metric("HasBacklogWithoutCapacity", _ONE_MINUTE),
                 ],
             ),
         ]
@@ -386,13 +390,6 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
         validator.check_items("model.security_groups", model.security_groups, EC2_SECURITY_GROUP,
                               "an ec2.ISecurityGroup")
 
-    def _build_alarm_topic(self) -> sns.Topic:
-        topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
-        # CloudWatch publishes alarms to the encrypted topic with this key.
-        allow_service_in_key_policy(self, self.encryption_key, "cloudwatch.amazonaws.com",
-                                    ["kms:Decrypt", "kms:GenerateDataKey*"], purpose="CloudWatch alarms publishing to the alarm topic")
-        return topic
-
     def _build_io_bucket(self) -> s3.Bucket:
         self.bucket = encrypted_bucket(
             self,
@@ -427,15 +424,15 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
                 " output/, failure/ and the post-processing prefixes only (granted by grant_invoke).",
             )
 
-    def _grant_objects(self, grantee: iam.IGrantable, actions: list[str], prefixes: Sequence[str]) -> None:
+    def _grant_objects(self, grantee: iam.IGrantable, actions: list[str], prefixes: Sequence[str]) -> iam.Grant:
         """Object actions under exact prefixes, plus the key use they need (no bucket-wide grants)."""
-        iam.Grant.add_to_principal(
+        grant = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=actions,
             resource_arns=[self.bucket.arn_for_objects(f"{prefix}*") for prefix in prefixes],
         )
         key_actions = ["kms:Decrypt"] if actions == ["s3:GetObject"] else ["kms:Decrypt", "kms:GenerateDataKey"]
-        self.encryption_key.grant(grantee, *key_actions)
+        return grant.combine(self.encryption_key.grant(grantee, *key_actions))
 
     def _build_role(self) -> iam.Role:
         role = iam.Role(
@@ -602,7 +599,7 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
         target.scale_to_track_metric(
             "BacklogPerInstanceTracking",
             target_value=scaling.target_backlog_per_instance,
-            custom_metric=self.metric("ApproximateBacklogSizePerInstance", period=cdk.Duration.minutes(1)),
+            custom_metric=self.metric("ApproximateBacklogSizePerInstance", _ONE_MINUTE),
             scale_in_cooldown=scaling.scale_in_cooldown,
             scale_out_cooldown=scaling.scale_out_cooldown,
         )
@@ -619,7 +616,7 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
         backlog_without_capacity = cloudwatch.Alarm(
             self,
             "BacklogWithoutCapacityAlarm",
-            metric=self.metric("HasBacklogWithoutCapacity", period=cdk.Duration.minutes(1)),
+            metric=self.metric("HasBacklogWithoutCapacity", _ONE_MINUTE),
             threshold=1,
             evaluation_periods=2,
             datapoints_to_alarm=2,
@@ -634,27 +631,25 @@ class AsyncInferenceEndpoint(BlueprintConstruct):
         self.oldest_request_alarm = alarm_at_least(
             self,
             "OldestRequestAlarm",
-            metric=self.metric("ApproximateAgeOfOldestRequest", statistic="Maximum"),
+            metric=self.metric("ApproximateAgeOfOldestRequest", _MAXIMUM),
             threshold=monitoring.max_request_age.to_seconds(),
             description=f"The oldest queued request is older than {monitoring.max_request_age.to_human_string()}.",
-            topic=self.alarm_topic,
         )
         self.invocation_failures_alarm = alarm_at_least(
             self,
             "InvocationFailuresAlarm",
-            metric=self.metric("InvocationFailures", statistic="Sum", per_variant=True),
+            metric=self.metric("InvocationFailures", _SUM, per_variant=True),
             threshold=1,
             description="The model failed asynchronous invocations.",
-            topic=self.alarm_topic,
         )
         self.notification_failures_alarm = alarm_at_least(
             self,
             "NotificationFailuresAlarm",
-            metric=self.metric("NotificationFailures", statistic="Sum", per_variant=True),
+            metric=self.metric("NotificationFailures", _SUM, per_variant=True),
             threshold=1,
             description="SageMaker could not publish result notifications; results go untracked.",
-            topic=self.alarm_topic,
         )
+        self._watch(self.oldest_request_alarm, self.invocation_failures_alarm, self.notification_failures_alarm)
 
 
 def _whole_number(value: object) -> bool:

@@ -200,7 +200,8 @@ class MonitoringOptions:
     """Alarms.
 
     Attributes:
-        alarm_topic: every alarm notifies this topic. Default: a new KMS-encrypted topic.
+        alarm_topic: every alarm notifies this topic. Default: the topic `Observability.monitor`
+            attaches; unmonitored, a new KMS-encrypted topic made at synthesis.
         max_request_age: alarm when the oldest queued request is older. Default: 30 minutes.
     """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
@@ -38,14 +39,23 @@ class ResultTracker(BlueprintConstruct):
         *,
         topics: Sequence[sns.ITopic],
         encryption_key: kms.IKey,
-        alarm_topic: sns.ITopic,
         retention_days: int,
+        alarm_topic: sns.ITopic | None = None,
     ) -> None:
+        """
+        Args:
+            topics: the success and error topics of the endpoint.
+            encryption_key: encrypts the table and the queues.
+            retention_days: result records expire (DynamoDB TTL) after this many days.
+            alarm_topic: notified when a record ends in the dead-letter queue or the function errs.
+                Default: none yet; the endpoint that owns the tracker makes its `alarms()` notify its
+                topic.
+        """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"ResultTracker '{self.node.path}'")
         validator.check_items("topics", topics, SNS_TOPIC, "an sns.ITopic")
         validator.check_interface("encryption_key", encryption_key, KMS_KEY)
-        validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC)
+        validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC, optional=True)
         validator.check_int_range("retention_days", retention_days, 1)
         validator.raise_if_invalid()
         self.table = dynamodb.Table(
@@ -88,3 +98,7 @@ class ResultTracker(BlueprintConstruct):
             alarm_topic=alarm_topic,
             purpose="result tracking",
         )
+
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The consumer's dead-letter and function-error alarms."""
+        return self.consumer.alarms()

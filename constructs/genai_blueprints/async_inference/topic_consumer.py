@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -40,8 +41,8 @@ class TopicQueueConsumer(BlueprintConstruct):
         function: lambda_.IFunction,
         function_timeout: cdk.Duration,
         encryption_key: kms.IKey,
-        alarm_topic: sns.ITopic,
         purpose: str,
+        alarm_topic: sns.ITopic | None = None,
         max_receive_count: int = 3,
         batch_size: int = 10,
     ) -> None:
@@ -53,6 +54,8 @@ class TopicQueueConsumer(BlueprintConstruct):
                 as the Lambda documentation advises for SQS event sources.
             encryption_key: encrypts both queues.
             alarm_topic: notified when a message reaches the dead-letter queue or the function errs.
+                Default: none yet; the blueprint that owns the consumer makes its `alarms()` notify its
+                topic.
             purpose: a few words for alarm descriptions, e.g. "result tracking".
             max_receive_count: receives before a message moves to the DLQ. Default: 3.
             batch_size: records per invocation. Default: 10.
@@ -63,7 +66,7 @@ class TopicQueueConsumer(BlueprintConstruct):
         validator.check_interface("function", function, LAMBDA_FUNCTION)
         validator.check_type("function_timeout", function_timeout, cdk.Duration, DURATION)
         validator.check_interface("encryption_key", encryption_key, KMS_KEY)
-        validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC)
+        validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC, optional=True)
         validator.check_type("purpose", purpose, str, TEXT)
         # SQS redrive policies take 1 to 1000 receives; without a batching window an SQS event
         # source takes batches of 1 to 10 records.
@@ -111,6 +114,10 @@ class TopicQueueConsumer(BlueprintConstruct):
             description=f"The {purpose} function raised errors.",
             topic=alarm_topic,
         )
+
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The dead-letter and function-error alarms."""
+        return [self.dead_letter_alarm, self.errors_alarm]
 
     def _subscribe(self, construct_id: str, topic: sns.ITopic) -> None:
         # Not SqsSubscription: with one key for topics and queues, the key-policy statement it adds

@@ -3,7 +3,7 @@
 Public API::
 
     from genai_blueprints.guardrails import (
-        Guardrail, ContentFilter, ContentFilterType, FilterStrength, DeniedTopic,
+        IGuardrail, Guardrail, ContentFilter, ContentFilterType, FilterStrength, DeniedTopic,
         PiiEntity, PiiEntityType, SensitiveInfoAction, RegexFilter, ContextualGrounding,
     )
 
@@ -23,7 +23,17 @@ Public API::
         description="...",
     )
 
-Attributes (the interface other blueprints rely on):
+    existing = Guardrail.from_attributes(                   # a guardrail the team already has
+        self, "TeamGuardrail",
+        guardrail_arn="arn:aws:bedrock:us-east-1:111122223333:guardrail/abcd1234efgh",
+        guardrail_version="3",                              # a published version, never DRAFT
+        encryption_key=team_key,                            # Default: none (an AWS-owned key)
+    )
+
+IGuardrail (a runtime-checkable Protocol) is what GuardedAgent, RagKnowledgeBase and the model gateway
+take: Guardrail and `Guardrail.from_attributes(...)` implement it, and so may an object of your own.
+
+Attributes of Guardrail (guardrail_id, guardrail_arn, guardrail_version and grant_apply are IGuardrail):
     guardrail_id: str       the guardrail's id (a token).
     guardrail_arn: str      the guardrail's ARN (a token).
     guardrail_version: str  a pinned, published version number (never DRAFT). A new version is
@@ -31,7 +41,8 @@ Attributes (the interface other blueprints rely on):
     encryption_key: kms.IKey  the key the guardrail is encrypted with.
     guardrail: CfnGuardrail, version: CfnGuardrailVersion  the L1 resources.
     grant_apply(grantee) -> iam.Grant   bedrock:ApplyGuardrail on this guardrail, plus kms:Decrypt on
-                            its key (needed to use a guardrail encrypted with a customer key).
+                            its key (needed to use a guardrail encrypted with a customer key); the
+                            returned grant holds both.
 
 Every prop is validated at construction; problems raise one `InvalidPropsError`.
 """
@@ -42,6 +53,7 @@ from genai_blueprints._lazy import lazy_exports
 
 if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first access (_EXPORTS)
     from genai_blueprints.guardrails.guardrail import Guardrail as Guardrail
+    from genai_blueprints.guardrails.interface import IGuardrail as IGuardrail
     from genai_blueprints.guardrails.options import ContentFilter as ContentFilter
     from genai_blueprints.guardrails.options import ContentFilterType as ContentFilterType
     from genai_blueprints.guardrails.options import ContextualGrounding as ContextualGrounding
@@ -56,6 +68,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
 _OPTIONS = "genai_blueprints.guardrails.options"
 _EXPORTS = {
     "Guardrail": "genai_blueprints.guardrails.guardrail",
+    "IGuardrail": "genai_blueprints.guardrails.interface",
     "ContentFilter": _OPTIONS,
     "ContentFilterType": _OPTIONS,
     "ContextualGrounding": _OPTIONS,

@@ -15,8 +15,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 
 from constructs import Construct
-from genai_blueprints.alarms import FIVE_MINUTES
 from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.guardrails.imported import ImportedGuardrail
+from genai_blueprints.guardrails.interface import GUARDRAIL_METRICS_NAMESPACE as GUARDRAIL_METRICS_NAMESPACE
+from genai_blueprints.guardrails.interface import GuardrailMetrics, IGuardrail
 from genai_blueprints.guardrails.options import (
     DEFAULT_CONTENT_FILTERS,
     ContentFilter,
@@ -32,10 +34,9 @@ from genai_blueprints.validation import FLAG, KMS_KEY, TEXT, PropsValidator
 
 DEFAULT_BLOCKED_INPUT_MESSAGE = "Sorry, I can't help with that request."
 DEFAULT_BLOCKED_OUTPUT_MESSAGE = "Sorry, I can't provide that answer."
-GUARDRAIL_METRICS_NAMESPACE = "AWS/Bedrock/Guardrails"
 
 
-class Guardrail(BlueprintConstruct):
+class Guardrail(BlueprintConstruct, GuardrailMetrics):
     """A Bedrock guardrail (GENSEC02-BP01) encrypted with a customer-managed key, published as a version.
 
     Defaults block prompt attacks on input and the five harm categories on input and output, and
@@ -46,6 +47,10 @@ class Guardrail(BlueprintConstruct):
     digest of the guardrail's policies, and every property of AWS::Bedrock::GuardrailVersion needs
     replacement, so a policy change publishes a new version in the same deployment; an unchanged
     guardrail keeps its version.
+
+    Implements IGuardrail; `Guardrail.from_attributes(...)` gives an IGuardrail for a guardrail that
+    exists already. Metrics: `metric_invocations()`, `metric_interventions()`, `metric_latency()` and
+    `metric(name)`, each taking `MetricOptions`.
 
     Attributes:
         guardrail: the AWS::Bedrock::Guardrail resource.
@@ -147,34 +152,36 @@ class Guardrail(BlueprintConstruct):
 
     def grant_apply(self, grantee: iam.IGrantable) -> iam.Grant:
         """bedrock:ApplyGuardrail on this guardrail, and kms:Decrypt on its key (a guardrail
-        encrypted with a customer-managed key can only be used by principals that may decrypt)."""
+        encrypted with a customer-managed key can only be used by principals that may decrypt);
+        returns the whole grant (both statements)."""
         grant = iam.Grant.add_to_principal(
             grantee=grantee, actions=["bedrock:ApplyGuardrail"], resource_arns=[self.guardrail_arn]
         )
-        self.encryption_key.grant_decrypt(grantee)
-        return grant
+        return grant.combine(self.encryption_key.grant_decrypt(grantee))
 
-    def metric(
-        self, metric_name: str, *, statistic: str = "Sum", period: cdk.Duration = FIVE_MINUTES
-    ) -> cloudwatch.Metric:
-        """A metric of this guardrail's published version (namespace AWS/Bedrock/Guardrails)."""
-        return cloudwatch.Metric(
-            namespace=GUARDRAIL_METRICS_NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map={"GuardrailArn": self.guardrail_arn, "GuardrailVersion": self.guardrail_version},
-            statistic=statistic,
-            period=period,
+    @staticmethod
+    def from_attributes(
+        scope: Construct,
+        construct_id: str,
+        *,
+        guardrail_arn: str,
+        guardrail_version: str,
+        encryption_key: kms.IKey | None = None,
+    ) -> IGuardrail:
+        """A guardrail the team already has, for the blueprints (`guardrail=`) and `grant_apply`.
+
+        Args:
+            guardrail_arn: arn:<partition>:bedrock:<region>:<account>:guardrail/<id> (a token is fine);
+                the id is parsed from it.
+            guardrail_version: the published version to pin, e.g. "3" (DRAFT is rejected: it changes
+                whenever the guardrail is edited).
+            encryption_key: the guardrail's customer-managed key; `grant_apply` then grants kms:Decrypt on
+                it too. Default: none (a guardrail encrypted with an AWS-owned key).
+        """
+        return ImportedGuardrail(
+            scope, construct_id,
+            guardrail_arn=guardrail_arn, guardrail_version=guardrail_version, encryption_key=encryption_key,
         )
-
-    def metric_invocations(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("Invocations", **kwargs)
-
-    def metric_interventions(self, **kwargs) -> cloudwatch.Metric:
-        """Invocations where the guardrail intervened (blocked or masked content)."""
-        return self.metric("InvocationsIntervened", **kwargs)
-
-    def metric_latency(self, *, statistic: str = "p90", period: cdk.Duration = FIVE_MINUTES) -> cloudwatch.Metric:
-        return self.metric("InvocationLatency", statistic=statistic, period=period)
 
     def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
         """The observability protocol: guardrail traffic, interventions and latency."""

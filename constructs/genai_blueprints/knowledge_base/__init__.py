@@ -7,6 +7,9 @@ Public API::
         Chunking, DataSourceOptions, DataDeletionPolicy, StorageOptions, IngestionOptions,
         QueryOptions, MonitoringOptions, VectorStore, OpenSearchServerlessOptions,
     )
+
+`guardrail=` takes any genai_blueprints.guardrails.IGuardrail (`GuardrailLike`, its old name here,
+still works for one release and warns).
 """
 
 from typing import TYPE_CHECKING
@@ -23,7 +26,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from genai_blueprints.knowledge_base.knowledge_base import RagKnowledgeBase as RagKnowledgeBase
     from genai_blueprints.knowledge_base.options import DataDeletionPolicy as DataDeletionPolicy
     from genai_blueprints.knowledge_base.options import DataSourceOptions as DataSourceOptions
-    from genai_blueprints.knowledge_base.options import GuardrailLike as GuardrailLike
+    from genai_blueprints.knowledge_base.options import GuardrailLike as GuardrailLike  # deprecated: IGuardrail
     from genai_blueprints.knowledge_base.options import IngestionOptions as IngestionOptions
     from genai_blueprints.knowledge_base.options import MonitoringOptions as MonitoringOptions
     from genai_blueprints.knowledge_base.options import OpenSearchServerlessOptions as OpenSearchServerlessOptions
@@ -43,7 +46,6 @@ _EXPORTS = {
     "VectorDataType": _MODELS,
     "DataDeletionPolicy": _OPTIONS,
     "DataSourceOptions": _OPTIONS,
-    "GuardrailLike": _OPTIONS,
     "IngestionOptions": _OPTIONS,
     "MonitoringOptions": _OPTIONS,
     "OpenSearchServerlessOptions": _OPTIONS,
@@ -51,6 +53,8 @@ _EXPORTS = {
     "StorageOptions": _OPTIONS,
     "VectorStore": _OPTIONS,
 }
+# Old names kept for one release: they load from their module, which warns (DeprecationWarning); not in __all__.
+_DEPRECATED = {"GuardrailLike": _OPTIONS}  # genai_blueprints.guardrails.IGuardrail
 __all__ = list(_EXPORTS)
 if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt import is an error rather than Any
-    __getattr__ = lazy_exports(__name__, _EXPORTS)
+    __getattr__ = lazy_exports(__name__, {**_EXPORTS, **_DEPRECATED})

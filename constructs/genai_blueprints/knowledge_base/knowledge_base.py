@@ -17,15 +17,17 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_opensearchserverless as aoss
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3vectors as s3vectors
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge, grantee_construct, nag_text
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket
-from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
+from genai_blueprints.grants import grant_invoke_url
+from genai_blueprints.guardrails.interface import IGuardrail, check_guardrail
 from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
+from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 from genai_blueprints.resource_policies import allow_service_in_key_policy, needs_policy_change, warn_key_policy_needed
 from genai_blueprints.knowledge_base.chunking import Chunking
 from genai_blueprints.knowledge_base.embedding_models import (
@@ -36,7 +38,6 @@ from genai_blueprints.knowledge_base.embedding_models import (
 from genai_blueprints.knowledge_base.options import (
     DataDeletionPolicy,
     DataSourceOptions,
-    GuardrailLike,
     IngestionOptions,
     MonitoringOptions,
     OpenSearchServerlessOptions,
@@ -53,7 +54,6 @@ from genai_blueprints.validation import (
     SNS_TOPIC,
     TEXT,
     PropsValidator,
-    describe,
 )
 
 QUERY_SERVICE = "knowledge-base-query"
@@ -72,7 +72,7 @@ _PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$")
 _FOUNDATION_MODEL_ID = re.compile(r"^[a-z0-9-]+\.[A-Za-z0-9.:-]+$")
 
 
-class RagKnowledgeBase(BlueprintConstruct):
+class RagKnowledgeBase(MonitoredConstruct):
     """A Bedrock knowledge base over an S3 documents bucket, with automatic ingestion and a query API.
 
     Documents uploaded to (or deleted from) the bucket reach a queue through EventBridge; the queue
@@ -105,7 +105,7 @@ class RagKnowledgeBase(BlueprintConstruct):
         scope: Construct,
         construct_id: str,
         *,
-        guardrail: GuardrailLike,
+        guardrail: IGuardrail,
         embedding: EmbeddingOptions = EmbeddingOptions(),
         chunking: Chunking = Chunking.fixed_size(),
         vector_store: VectorStore = VectorStore.S3_VECTORS,
@@ -120,8 +120,8 @@ class RagKnowledgeBase(BlueprintConstruct):
     ) -> None:
         """
         Args:
-            guardrail: applied to every question and answer (genai_blueprints.guardrails.Guardrail,
-                or anything with guardrail_id, guardrail_version and grant_apply).
+            guardrail: applied to every question and answer: an IGuardrail (`Guardrail(...)`,
+                `Guardrail.from_attributes(...)` or an object of your own), pinned to a published version.
             embedding: Default: Titan Text Embeddings V2, 256 dimensions, FLOAT32.
             chunking: Default: fixed size, 300 tokens, 20% overlap.
             vector_store: Default: Amazon S3 Vectors.
@@ -152,7 +152,7 @@ class RagKnowledgeBase(BlueprintConstruct):
             self, "Key", enable_key_rotation=True,
             description="Encrypts a Bedrock knowledge base's documents, vectors, queues and ingestion data",
         )
-        self.alarm_topic = monitoring.alarm_topic or self._build_alarm_topic()
+        self._monitor_with(monitoring.alarm_topic, lambda: new_alarm_topic(self, self.encryption_key))
         self.access_log_bucket = storage.access_log_bucket or access_log_bucket(self)
         self.documents_bucket = self._build_documents_bucket(storage)
         self.vector_bucket: s3vectors.CfnVectorBucket | None = None
@@ -186,23 +186,22 @@ class RagKnowledgeBase(BlueprintConstruct):
         """Lets `grantee` ask questions through the query API.
 
         lambda:InvokeFunctionUrl on the query function, and lambda:InvokeFunction on it only when
-        invoked through its URL (function URLs need both).
+        invoked through its URL (function URLs need both); returns the whole grant.
         """
-        return self.query_function.grant_invoke_url(grantee)
+        return grant_invoke_url(self.query_function, grantee)
 
     def grant_ingest(self, grantee: iam.IGrantable) -> iam.Grant:
         """Lets `grantee` add, replace and delete documents (ingestion then follows automatically).
 
         s3:PutObject and s3:DeleteObject under the inclusion prefixes (the whole bucket without
-        them), and the key use that writing encrypted objects needs.
+        them), and the key use that writing encrypted objects needs; returns the whole grant.
         """
         patterns = [f"{prefix}*" for prefix in self._inclusion_prefixes] or ["*"]
         grant = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=["s3:PutObject", "s3:DeleteObject"],
             resource_arns=[self.documents_bucket.arn_for_objects(pattern) for pattern in patterns],
-        )
-        self.encryption_key.grant(grantee, "kms:GenerateDataKey", "kms:Decrypt")
+        ).combine(self.encryption_key.grant(grantee, "kms:GenerateDataKey", "kms:Decrypt"))
         principal = grantee_construct(grantee)
         if principal is not None:
             for pattern in patterns:
@@ -214,61 +213,80 @@ class RagKnowledgeBase(BlueprintConstruct):
                 )
         return grant
 
-    def metric(self, metric_name: str, *, statistic: str = "Sum", period: cdk.Duration = FIVE_MINUTES,
-               service: str = QUERY_SERVICE) -> cloudwatch.Metric:
-        """A metric the blueprint's functions publish (namespace GenAIBlueprints, per knowledge base)."""
-        return cloudwatch.Metric(
-            namespace=METRICS_NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map={"service": service, **self._metric_dimensions},
-            statistic=statistic,
-            period=period,
-        )
+    def metric(self, metric_name: str, options: MetricOptions | None = None, *, service: str = QUERY_SERVICE,
+               statistic: str | None = None, period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """A metric the blueprint's functions publish (namespace GenAIBlueprints, dimensions service and
+        KnowledgeBaseId; `service`: the query or the ingestion function). Default: Sum over 5 minutes.
+        `statistic=`/`period=` are deprecated: use `options`."""
+        options = legacy_options(options, method="metric", statistic=statistic, period=period)
+        return self._function_metric(metric_name, options, "metric", service=service)
 
-    def metric_questions(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("Questions", **kwargs)
+    def metric_questions(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                         period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Questions received. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_questions", statistic=statistic, period=period)
+        return self._function_metric("Questions", options, "metric_questions")
 
-    def metric_query_errors(self, **kwargs) -> cloudwatch.Metric:
-        """Questions that failed on the server side (Bedrock errors, misconfiguration)."""
-        return self.metric("QueryErrors", **kwargs)
+    def metric_query_errors(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                            period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Questions that failed on the server side (Bedrock errors, misconfiguration). Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_query_errors", statistic=statistic, period=period)
+        return self._function_metric("QueryErrors", options, "metric_query_errors")
 
-    def metric_query_rejected(self, **kwargs) -> cloudwatch.Metric:
-        """Questions rejected with a 4xx (bad JSON, empty or oversize question)."""
-        return self.metric("QueryRejected", **kwargs)
+    def metric_query_rejected(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                              period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Questions rejected with a 4xx (bad JSON, empty or oversize question). Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_query_rejected", statistic=statistic, period=period)
+        return self._function_metric("QueryRejected", options, "metric_query_rejected")
 
-    def metric_query_throttles(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("QueryThrottles", **kwargs)
+    def metric_query_throttles(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                               period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Questions Bedrock throttled. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_query_throttles", statistic=statistic, period=period)
+        return self._function_metric("QueryThrottles", options, "metric_query_throttles")
 
-    def metric_query_latency(self, *, statistic: str = "p90", **kwargs) -> cloudwatch.Metric:
-        """Milliseconds per answered question."""
-        return self.metric("QueryLatency", statistic=statistic, **kwargs)
+    def metric_query_latency(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                             period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Milliseconds per answered question. Default: p90 over 5 minutes."""
+        options = legacy_options(options, method="metric_query_latency", statistic=statistic, period=period)
+        return self._function_metric("QueryLatency", options, "metric_query_latency", statistic="p90")
 
-    def metric_guardrail_interventions(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("GuardrailInterventions", **kwargs)
+    def metric_guardrail_interventions(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                                       period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Answers where the guardrail intervened. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_guardrail_interventions", statistic=statistic, period=period)
+        return self._function_metric("GuardrailInterventions", options, "metric_guardrail_interventions")
 
-    def metric_ingestion_jobs_started(self, **kwargs) -> cloudwatch.Metric:
-        return self.metric("IngestionJobsStarted", service=INGESTION_SERVICE, **kwargs)
+    def metric_ingestion_jobs_started(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                                      period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Ingestion jobs started. Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_ingestion_jobs_started", statistic=statistic, period=period)
+        return self._function_metric("IngestionJobsStarted", options, "metric_ingestion_jobs_started",
+                                     service=INGESTION_SERVICE)
 
-    def metric_ingestion_jobs_failed(self, **kwargs) -> cloudwatch.Metric:
-        """Ingestion jobs that ended FAILED (reported when the next job starts)."""
-        return self.metric("IngestionJobsFailed", service=INGESTION_SERVICE, **kwargs)
+    def metric_ingestion_jobs_failed(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                                     period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Ingestion jobs that ended FAILED (reported when the next job starts). Default: Sum over 5 minutes."""
+        options = legacy_options(options, method="metric_ingestion_jobs_failed", statistic=statistic, period=period)
+        return self._function_metric("IngestionJobsFailed", options, "metric_ingestion_jobs_failed",
+                                     service=INGESTION_SERVICE)
 
-    def metric_documents_failed(self, **kwargs) -> cloudwatch.Metric:
-        """Documents an ingestion job could not index (reported when the next job starts)."""
-        return self.metric("DocumentsFailed", service=INGESTION_SERVICE, **kwargs)
+    def metric_documents_failed(self, options: MetricOptions | None = None, *, statistic: str | None = None,
+                                period: cdk.Duration | None = None) -> cloudwatch.Metric:
+        """Documents an ingestion job could not index (reported when the next job starts). Default: Sum over
+        5 minutes."""
+        options = legacy_options(options, method="metric_documents_failed", statistic=statistic, period=period)
+        return self._function_metric("DocumentsFailed", options, "metric_documents_failed", service=INGESTION_SERVICE)
 
-    def metric_model(self, metric_name: str, *, model_id: str | None = None, statistic: str = "Sum",
-                     period: cdk.Duration = FIVE_MINUTES) -> cloudwatch.Metric:
+    def metric_model(self, metric_name: str, options: MetricOptions | None = None, *, model_id: str | None = None,
+                     statistic: str | None = None, period: cdk.Duration | None = None) -> cloudwatch.Metric:
         """An AWS/Bedrock metric of the generation model (or of `model_id`): InputTokenCount,
         OutputTokenCount, InvocationThrottles, InvocationLatency... RetrieveAndGenerate's model calls
-        count there, which is where token use is measured (the API itself returns no token counts)."""
-        return cloudwatch.Metric(
-            namespace="AWS/Bedrock",
-            metric_name=metric_name,
-            dimensions_map={"ModelId": model_id or self._query.generation_model_id},
-            statistic=statistic,
-            period=period,
-        )
+        count there, which is where token use is measured (the API itself returns no token counts).
+        Default: Sum over 5 minutes. `statistic=`/`period=` are deprecated: use `options`."""
+        options = legacy_options(options, method="metric_model", statistic=statistic, period=period)
+        return blueprint_metric("AWS/Bedrock", metric_name, {"ModelId": model_id or self._query.generation_model_id},
+                                options, owner=f"RagKnowledgeBase '{self.node.path}'.metric_model")
 
     def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
         """Widgets for the Observability dashboard: questions, latency, throttles, tokens, ingestion."""
@@ -282,7 +300,7 @@ class RagKnowledgeBase(BlueprintConstruct):
             ),
             cloudwatch.GraphWidget(
                 title="Answer latency (ms)", width=8,
-                left=[self.metric_query_latency(statistic="p50"), self.metric_query_latency(statistic="p90")],
+                left=[self.metric_query_latency(MetricOptions(statistic="p50")), self.metric_query_latency()],
                 left_annotations=[cloudwatch.HorizontalAnnotation(value=self._latency_ms, label="p90 alarm")],
             ),
             cloudwatch.GraphWidget(
@@ -301,23 +319,22 @@ class RagKnowledgeBase(BlueprintConstruct):
                       self.ingestion_dead_letter_queue.metric_approximate_number_of_messages_visible(
                           period=FIVE_MINUTES, statistic="Maximum")],
             ),
-            cloudwatch.AlarmStatusWidget(title="Knowledge base alarms", alarms=self.alarms, width=24),
+            cloudwatch.AlarmStatusWidget(title="Knowledge base alarms", alarms=self.alarms(), width=24),
         ]
 
     # ------------------------------------------------------------------------------- construction
+
+    def _function_metric(self, metric_name: str, options: MetricOptions | None, method: str, *,
+                         service: str = QUERY_SERVICE, statistic: str = "Sum") -> cloudwatch.Metric:
+        return blueprint_metric(METRICS_NAMESPACE, metric_name, {"service": service, **self._metric_dimensions},
+                                options, statistic=statistic, owner=f"RagKnowledgeBase '{self.node.path}'.{method}")
 
     def _validate(self, guardrail, embedding: EmbeddingOptions, chunking: Chunking, vector_store: VectorStore,
                   opensearch: OpenSearchServerlessOptions, data_source: DataSourceOptions, storage: StorageOptions, ingestion: IngestionOptions,
                   query: QueryOptions, monitoring: MonitoringOptions, encryption_key: kms.IKey | None,
                   description: str | None) -> None:
         validator = PropsValidator(f"RagKnowledgeBase '{self.node.path}'")
-        if not isinstance(guardrail, GuardrailLike):
-            validator.add(f"guardrail is {describe(guardrail)}; it must have guardrail_id, guardrail_version and"
-                          " grant_apply(grantee)")
-        version = getattr(guardrail, "guardrail_version", None)
-        if isinstance(version, str) and not cdk.Token.is_unresolved(version):
-            validator.check(version != "DRAFT", "guardrail.guardrail_version", version,
-                            "it must be a published version: DRAFT changes whenever the guardrail is edited")
+        check_guardrail(validator, "guardrail", guardrail)
         embedding_ok = validator.check_type("embedding", embedding, EmbeddingOptions,
                                             "it must be an EmbeddingOptions, e.g. EmbeddingOptions(dimensions=512)")
         if embedding_ok:
@@ -411,13 +428,6 @@ class RagKnowledgeBase(BlueprintConstruct):
         validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         validator.check_type("description", description, str, TEXT, optional=True)
         validator.raise_if_invalid()
-
-    def _build_alarm_topic(self) -> sns.Topic:
-        topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
-        # CloudWatch publishes alarms to the encrypted topic with this key.
-        allow_service_in_key_policy(self, self.encryption_key, "cloudwatch.amazonaws.com",
-                                    ["kms:Decrypt", "kms:GenerateDataKey*"], purpose="CloudWatch alarms publishing to the alarm topic")
-        return topic
 
     def _build_documents_bucket(self, storage: StorageOptions) -> s3.Bucket:
         bucket = encrypted_bucket(
@@ -748,30 +758,29 @@ class RagKnowledgeBase(BlueprintConstruct):
         self.query_url = function.add_function_url(auth_type=lambda_.FunctionUrlAuthType.AWS_IAM)
 
     def _build_alarms(self, monitoring: MonitoringOptions) -> None:
-        topic = self.alarm_topic
-        self.alarms: list[cloudwatch.IAlarm] = [
+        self._watch(
             alarm_at_least(self, "IngestionDeadLetterAlarm",
                            metric=self.ingestion_dead_letter_queue.metric_approximate_number_of_messages_visible(
                                period=FIVE_MINUTES, statistic="Maximum"),
-                           threshold=1, topic=topic,
+                           threshold=1,
                            description="Document changes were never ingested: they are in the dead-letter queue."),
             alarm_at_least(self, "IngestionFunctionErrorsAlarm",
                            metric=self.ingestion_function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
-                           threshold=1, topic=topic, description="The ingestion function raised errors."),
+                           threshold=1, description="The ingestion function raised errors."),
             alarm_at_least(self, "IngestionJobsFailedAlarm", metric=self.metric_ingestion_jobs_failed(),
-                           threshold=1, topic=topic, description="A knowledge-base ingestion job failed."),
+                           threshold=1, description="A knowledge-base ingestion job failed."),
             alarm_at_least(self, "DocumentsFailedAlarm", metric=self.metric_documents_failed(),
-                           threshold=1, topic=topic,
+                           threshold=1,
                            description="An ingestion job could not index some documents (see the job's failure reasons)."),
             alarm_at_least(self, "QueryErrorsAlarm", metric=self.metric_query_errors(),
-                           threshold=1, topic=topic, description="Questions failed with server errors."),
+                           threshold=1, description="Questions failed with server errors."),
             alarm_at_least(self, "QueryFunctionErrorsAlarm",
                            metric=self.query_function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
-                           threshold=1, topic=topic, description="The query function raised errors."),
+                           threshold=1, description="The query function raised errors."),
             alarm_at_least(self, "QueryThrottlesAlarm", metric=self.metric_query_throttles(),
-                           threshold=monitoring.query_throttles, topic=topic,
+                           threshold=monitoring.query_throttles,
                            description=f"{monitoring.query_throttles} or more questions were throttled in 5 minutes."),
-            alarm_at_least(self, "QueryLatencyAlarm", metric=self.metric_query_latency(statistic="p90"),
-                           threshold=self._latency_ms, topic=topic, evaluation_periods=2,
+            alarm_at_least(self, "QueryLatencyAlarm", metric=self.metric_query_latency(),
+                           threshold=self._latency_ms, evaluation_periods=2,
                            description=f"p90 answer time reached {monitoring.query_latency_p90.to_human_string()}."),
-        ]
+        )

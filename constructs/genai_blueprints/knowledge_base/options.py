@@ -5,25 +5,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 
+from genai_blueprints._deprecation import warn_deprecated
+from genai_blueprints.guardrails.interface import IGuardrail
 
-@runtime_checkable
-class GuardrailLike(Protocol):
-    """What the blueprint needs from a guardrail (genai_blueprints.guardrails.Guardrail fits)."""
+if TYPE_CHECKING:
+    GuardrailLike = IGuardrail  # deprecated: genai_blueprints.guardrails.IGuardrail
+else:
 
-    @property
-    def guardrail_id(self) -> str: ...
-
-    @property
-    def guardrail_version(self) -> str: ...
-
-    def grant_apply(self, grantee: iam.IGrantable) -> iam.Grant: ...
+    def __getattr__(name: str) -> Any:
+        """`GuardrailLike`, the old name of IGuardrail: it still works for one release, and warns."""
+        if name == "GuardrailLike":
+            warn_deprecated(
+                "genai_blueprints.knowledge_base.GuardrailLike is deprecated and goes in the next release: use"
+                " genai_blueprints.guardrails.IGuardrail"
+            )
+            return IGuardrail
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class VectorStore(Enum):
@@ -140,7 +143,8 @@ class MonitoringOptions:
     """Alarms of the blueprint.
 
     Attributes:
-        alarm_topic: every alarm notifies it (pass the Observability topic to share one).
+        alarm_topic: every alarm notifies it. Default: the topic `Observability.monitor` attaches;
+            unmonitored, a new KMS-encrypted topic made at synthesis.
             Default: a new topic encrypted with the blueprint's key.
         query_latency_p90: alarm when the 90th-percentile answer time reaches it. Default: 20 seconds.
         query_throttles: alarm when this many questions are throttled in 5 minutes. Default: 5.

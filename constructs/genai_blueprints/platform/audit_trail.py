@@ -10,7 +10,6 @@ from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket, expire_after

@@ -12,9 +12,10 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
-from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
+from genai_blueprints.grants import grant_invoke_url, grant_read_data
 from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
-from genai_blueprints.resource_policies import allow_service_in_key_policy
+from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 from genai_blueprints.validation import KMS_KEY, SNS_TOPIC, PropsValidator
 
 PARTITION_KEY = "subject"
@@ -23,7 +24,7 @@ TTL_ATTRIBUTE = "expires_at"
 SERVICE_NAME = "feedback-capture"
 
 
-class FeedbackCapture(BlueprintConstruct):
+class FeedbackCapture(MonitoredConstruct):
     """Users' ratings of responses, recorded through an IAM-authorised Lambda function URL.
 
     An application (signing with SigV4, after `grant_submit`) POSTs JSON
@@ -53,7 +54,8 @@ class FeedbackCapture(BlueprintConstruct):
         """
         Args:
             retention_days: feedback expires (DynamoDB TTL) after this many days, 1 to 3650. Default: 365.
-            alarm_topic: notified of function errors. Default: a new KMS-encrypted topic.
+            alarm_topic: notified of function errors. Default: the topic `Observability.monitor`
+                attaches; unmonitored, a new KMS-encrypted topic made at synthesis.
             encryption_key: encrypts the table. Default: a new customer-managed key with rotation.
         """
         super().__init__(scope, construct_id)
@@ -66,7 +68,7 @@ class FeedbackCapture(BlueprintConstruct):
         self.encryption_key = encryption_key or kms.Key(
             self, "Key", enable_key_rotation=True, description="Encrypts recorded user feedback"
         )
-        self.alarm_topic = alarm_topic or self._build_alarm_topic()
+        self._monitor_with(alarm_topic, lambda: new_alarm_topic(self, self.encryption_key))
         self.table = dynamodb.Table(
             self,
             "Table",
@@ -104,8 +106,8 @@ class FeedbackCapture(BlueprintConstruct):
             metric=self.handler.function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
             threshold=1,
             description="The feedback function failed: user feedback may be lost.",
-            topic=self.alarm_topic,
         )
+        self._watch(self.errors_alarm)
 
     # ----------------------------------------------------------------------------------- public API
 
@@ -114,23 +116,24 @@ class FeedbackCapture(BlueprintConstruct):
         return self.function_url.url
 
     def grant_submit(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Lets `grantee` POST feedback to the URL (lambda:InvokeFunctionUrl, with AWS_IAM auth)."""
-        return self.handler.function.grant_invoke_url(grantee)
+        """Lets `grantee` POST feedback to the URL (lambda:InvokeFunctionUrl with AWS_IAM auth, and
+        lambda:InvokeFunction only through the URL); returns the whole grant."""
+        return grant_invoke_url(self.handler.function, grantee)
 
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Lets `grantee` (an evaluation job, an export) read the feedback table and decrypt it."""
-        return self.table.grant_read_data(grantee)
+        """Lets `grantee` (an evaluation job, an export) read the feedback table and decrypt it; returns
+        the whole grant (the table and the key statements)."""
+        return grant_read_data(self.table, grantee)
 
-    def metric(self, metric_name: str, *, statistic: str = "Sum") -> cloudwatch.Metric:
+    def metric(
+        self, metric_name: str, options: MetricOptions | None = None, *, statistic: str | None = None
+    ) -> cloudwatch.Metric:
         """A metric the function emits: FeedbackRecorded, FeedbackRating (Average: mean rating) or
-        FeedbackRejected."""
-        return cloudwatch.Metric(
-            namespace=METRICS_NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map={"service": SERVICE_NAME},
-            statistic=statistic,
-            period=FIVE_MINUTES,
-        )
+        FeedbackRejected (namespace GenAIBlueprints, dimension service). Default: Sum over 5 minutes.
+        `statistic=` is deprecated: use `options`."""
+        options = legacy_options(options, method="metric", statistic=statistic)
+        return blueprint_metric(METRICS_NAMESPACE, metric_name, {"service": SERVICE_NAME}, options,
+                                owner=f"FeedbackCapture '{self.node.path}'.metric")
 
     def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
         """Feedback volume, mean rating, rejected requests and the function's health."""
@@ -144,7 +147,7 @@ class FeedbackCapture(BlueprintConstruct):
             ),
             cloudwatch.GraphWidget(
                 title="Mean rating (1-5)",
-                left=[self.metric("FeedbackRating", statistic="Average")],
+                left=[self.metric("FeedbackRating", MetricOptions(statistic="Average"))],
                 left_y_axis=cloudwatch.YAxisProps(min=1, max=5),
                 width=8,
                 height=6,
@@ -164,9 +167,4 @@ class FeedbackCapture(BlueprintConstruct):
 
     # ------------------------------------------------------------------------------- construction
 
-    def _build_alarm_topic(self) -> sns.Topic:
-        topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
-        # CloudWatch publishes alarms to the encrypted topic with this key.
-        allow_service_in_key_policy(self, self.encryption_key, "cloudwatch.amazonaws.com",
-                                    ["kms:Decrypt", "kms:GenerateDataKey*"], purpose="CloudWatch alarms publishing to the alarm topic")
-        return topic
+

@@ -12,14 +12,16 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints._deprecation import warn_deprecated
 from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.metrics import MetricOptions, blueprint_metric
+from genai_blueprints.monitoring import MonitoredBlueprint, MonitoredConstruct, new_alarm_topic, notify
 from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.regions import bedrock_model_region_problem
 from genai_blueprints.validation import DURATION, FLAG, KMS_KEY, TEXT, PropsValidator, resolved_region
@@ -37,7 +39,8 @@ _MODEL_ID = re.compile(r"^(arn:aws[a-z-]*:bedrock:[a-z0-9-]*:\d{0,12}:[a-z-]+/)?
 
 @runtime_checkable
 class DashboardSource(Protocol):
-    """A blueprint that contributes widgets to the app's dashboard (the Observability protocol)."""
+    """Anything that contributes widgets to the app's dashboard; a blueprint with alarms is a
+    `MonitoredBlueprint` and is added with `Observability.monitor`."""
 
     def dashboard_widgets(self) -> list[cloudwatch.IWidget]: ...
 
@@ -106,12 +109,10 @@ class Observability(BlueprintConstruct):
         self.encryption_key = encryption_key or kms.Key(
             self, "Key", enable_key_rotation=True, description="Encrypts the app's alarm topic"
         )
-        self.alarm_topic = sns.Topic(self, "AlarmTopic", master_key=self.encryption_key, enforce_ssl=True)
-        publishers = {"cloudwatch.amazonaws.com": "CloudWatch alarms", "budgets.amazonaws.com": "AWS Budgets"}
-        for publisher, who in publishers.items():
-            # CloudWatch alarms and AWS Budgets publish to the encrypted topic with this key.
-            allow_service_in_key_policy(self, self.encryption_key, publisher, ["kms:Decrypt", "kms:GenerateDataKey*"],
-                                        purpose=f"{who} publishing to the alarm topic")
+        self.alarm_topic = new_alarm_topic(self, self.encryption_key)
+        # AWS Budgets publishes budget notifications to the encrypted topic with this key too.
+        allow_service_in_key_policy(self, self.encryption_key, "budgets.amazonaws.com",
+                                    ["kms:Decrypt", "kms:GenerateDataKey*"], purpose="AWS Budgets publishing to the alarm topic")
         self.alarm_topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowBudgetsToPublish",
@@ -135,6 +136,22 @@ class Observability(BlueprintConstruct):
         )
 
     # ----------------------------------------------------------------------------------- public API
+
+    def monitor(self, blueprint: MonitoredBlueprint, *, title: str | None = None) -> None:
+        """Puts `blueprint`'s widgets on the dashboard and makes every one of its alarms notify this
+        app's alarm topic (the one way to monitor a blueprint).
+
+        A blueprint of this library that was given no topic then makes none of its own. Any other
+        object with `dashboard_widgets()` and `alarms()` works too.
+        """
+        if not isinstance(blueprint, MonitoredBlueprint):
+            raise TypeError(f"{blueprint!r} needs dashboard_widgets() and alarms() methods to be monitored")
+        self.add_source(blueprint, title=title)
+        if isinstance(blueprint, MonitoredConstruct):
+            blueprint.attach_alarm_topic(self.alarm_topic)
+        else:
+            for alarm in blueprint.alarms():
+                notify(alarm, self.alarm_topic)
 
     def add_source(self, source: DashboardSource, *, title: str | None = None) -> None:
         """Adds every widget of `source` (a blueprint implementing `dashboard_widgets()`) as one section."""
@@ -173,27 +190,27 @@ class Observability(BlueprintConstruct):
         index = len(self._models)
         self._models.append(model_id)
         widgets: list[cloudwatch.IWidget] = [
-            self._graph("Invocations", [self.bedrock_metric(model_id, "Invocations", "Sum")]),
+            self._graph("Invocations", [self.bedrock_metric(model_id, "Invocations")]),
             self._graph(
                 "Latency (ms)",
                 [
-                    self.bedrock_metric(model_id, "InvocationLatency", "Average"),
-                    self.bedrock_metric(model_id, "InvocationLatency", "p90"),
+                    self.bedrock_metric(model_id, "InvocationLatency", MetricOptions(statistic="Average")),
+                    self.bedrock_metric(model_id, "InvocationLatency", MetricOptions(statistic="p90")),
                 ],
             ),
             self._graph(
                 "Tokens",
                 [
-                    self.bedrock_metric(model_id, "InputTokenCount", "Sum"),
-                    self.bedrock_metric(model_id, "OutputTokenCount", "Sum"),
+                    self.bedrock_metric(model_id, "InputTokenCount"),
+                    self.bedrock_metric(model_id, "OutputTokenCount"),
                 ],
             ),
             self._graph(
                 "Throttles and errors",
                 [
-                    self.bedrock_metric(model_id, "InvocationThrottles", "Sum"),
-                    self.bedrock_metric(model_id, "InvocationClientErrors", "Sum"),
-                    self.bedrock_metric(model_id, "InvocationServerErrors", "Sum"),
+                    self.bedrock_metric(model_id, "InvocationThrottles"),
+                    self.bedrock_metric(model_id, "InvocationClientErrors"),
+                    self.bedrock_metric(model_id, "InvocationServerErrors"),
                 ],
             ),
         ]
@@ -215,7 +232,7 @@ class Observability(BlueprintConstruct):
             alarm_at_least(
                 self,
                 f"ModelThrottles{index}",
-                metric=self.bedrock_metric(model_id, "InvocationThrottles", "Sum"),
+                metric=self.bedrock_metric(model_id, "InvocationThrottles"),
                 threshold=1,
                 description=f"Bedrock throttled invocations of {model_id}: raise quotas or add capacity.",
                 topic=self.alarm_topic,
@@ -223,7 +240,7 @@ class Observability(BlueprintConstruct):
             alarm_at_least(
                 self,
                 f"ModelServerErrors{index}",
-                metric=self.bedrock_metric(model_id, "InvocationServerErrors", "Sum"),
+                metric=self.bedrock_metric(model_id, "InvocationServerErrors"),
                 threshold=1,
                 description=f"Bedrock returned server errors for {model_id}.",
                 topic=self.alarm_topic,
@@ -234,13 +251,8 @@ class Observability(BlueprintConstruct):
         dimensions = {"GuardrailArn": guardrail_arn, "GuardrailVersion": guardrail_version}
 
         def metric(name: str) -> cloudwatch.Metric:
-            return cloudwatch.Metric(
-                namespace=GUARDRAILS_NAMESPACE,
-                metric_name=name,
-                dimensions_map=dimensions,
-                statistic="Sum",
-                period=self._period,
-            )
+            return blueprint_metric(GUARDRAILS_NAMESPACE, name, dimensions, period=self._period,
+                                    owner=f"Observability '{self.node.path}'.add_guardrail")
 
         self.add_section(
             title,
@@ -250,15 +262,20 @@ class Observability(BlueprintConstruct):
             ],
         )
 
-    def bedrock_metric(self, model_id: str, metric_name: str, statistic: str) -> cloudwatch.Metric:
-        """An AWS/Bedrock metric of one model (dimension ModelId)."""
-        return cloudwatch.Metric(
-            namespace=BEDROCK_NAMESPACE,
-            metric_name=metric_name,
-            dimensions_map={"ModelId": model_id},
-            statistic=statistic,
-            period=self._period,
-        )
+    def bedrock_metric(
+        self, model_id: str, metric_name: str, options: MetricOptions | str | None = None
+    ) -> cloudwatch.Metric:
+        """An AWS/Bedrock metric of one model (dimension ModelId). Default: Sum over `default_period`.
+        A statistic given as text in place of `options` (the old third argument) is deprecated: pass
+        `MetricOptions(statistic=...)`."""
+        if isinstance(options, str):
+            warn_deprecated(
+                "Observability.bedrock_metric(model_id, metric_name, statistic) is deprecated and stops working in the"
+                " next release: pass MetricOptions(statistic=...) as the third argument"
+            )
+            options = MetricOptions(statistic=options)
+        return blueprint_metric(BEDROCK_NAMESPACE, metric_name, {"ModelId": model_id}, options, period=self._period,
+                                owner=f"Observability '{self.node.path}'.bedrock_metric")
 
     def estimated_cost(self, model_id: str, price: ModelPrice, *, suffix: str = "") -> cloudwatch.MathExpression:
         """USD per period: input tokens x input price + output tokens x output price (per 1,000)."""
@@ -267,8 +284,8 @@ class Observability(BlueprintConstruct):
                 f"(in{suffix} * {_plain(price.input_per_1k_tokens)} + out{suffix} * {_plain(price.output_per_1k_tokens)}) / 1000"
             ),
             using_metrics={
-                f"in{suffix}": self.bedrock_metric(model_id, "InputTokenCount", "Sum"),
-                f"out{suffix}": self.bedrock_metric(model_id, "OutputTokenCount", "Sum"),
+                f"in{suffix}": self.bedrock_metric(model_id, "InputTokenCount"),
+                f"out{suffix}": self.bedrock_metric(model_id, "OutputTokenCount"),
             },
             label=f"{model_id} estimated USD",
             period=self._period,

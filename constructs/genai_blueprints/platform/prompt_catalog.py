@@ -286,7 +286,7 @@ class PromptCatalog(BlueprintConstruct):
         """Lets `grantee` read and render the pinned versions of `names` (default: every prompt).
 
         bedrock:GetPrompt and bedrock:RenderPrompt on the version ARNs, and kms:Decrypt on the key.
-        The caller still needs bedrock:InvokeModel on the variant's model.
+        The caller still needs bedrock:InvokeModel on the variant's model. Returns the whole grant.
         """
         entries = [self._entry(name) for name in names] if names else list(self.entries.values())
         grant = iam.Grant.add_to_principal(
@@ -294,8 +294,7 @@ class PromptCatalog(BlueprintConstruct):
             actions=["bedrock:GetPrompt", "bedrock:RenderPrompt"],
             resource_arns=[entry.version_arn for entry in entries],
         )
-        self.encryption_key.grant_decrypt(grantee)
-        return grant
+        return grant.combine(self.encryption_key.grant_decrypt(grantee))
 
     # ------------------------------------------------------------------------------- construction
 

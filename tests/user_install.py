@@ -1,8 +1,14 @@
 """The package as a user installs it: the wheel, or this environment with some distributions left out.
 
+Every other test imports genai_blueprints from the checkout and builds its Apps with this repository's
+cdk.json. A user has neither: they install the wheel and write `cdk.App()`.
+
 - `build_wheel` / `install_wheel`: the wheel built from the checkout, installed into a new virtualenv
   (no pip, no network) whose third-party packages are this environment's (a plain path line in a .pth
   file, so the checkout's editable-install hook does not run and genai_blueprints comes from the wheel).
+- `Consumer`: that virtualenv and a folder outside the repository, running scripts as a user's shell
+  does (no PYTHONPATH, no cdk.json); the session fixtures `wheel` and `consumer` (tests/conftest.py)
+  make one of each per test session.
 - `run_without`: runs code in this interpreter with a copy of site-packages from which the named
   distributions are missing, as in an install without an extra. Nothing is faked: the import system
   simply does not find them (importlib.util.find_spec returns None), as after `pip uninstall`.
@@ -10,14 +16,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import sysconfig
 import venv
+from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 PURELIB = Path(sysconfig.get_paths()["purelib"])
 
 # The import packages of each extra, as their folders and .dist-info folders start in site-packages
@@ -72,8 +80,44 @@ def run_without(root: Path, hidden: tuple[str, ...], code: str) -> subprocess.Co
     """
     site = site_packages_without(root, hidden)
     bootstrap = f"import site; site.addsitedir({str(site)!r})\nexec(compile({code!r}, '<user code>', 'exec'))\n"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    return subprocess.run([sys.executable, "-S", "-c", bootstrap], cwd=root, env=user_environment(),
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+# The feature flags that the pinned CDK CLI's `cdk init app` writes into a new app's cdk.json.
+RECOMMENDED_FLAGS = REPO_ROOT / "node_modules" / "aws-cdk" / "lib" / "init-templates" / ".recommended-feature-flags.json"
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A virtualenv with the wheel installed, and a folder outside the repository to work in."""
+
+    python: Path
+    wheel: Path
+    workdir: Path
+
+    def run(self, script: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        """Runs `script` with the consumer's Python and waits for it."""
+        return subprocess.run(
+            [str(self.python), str(script), *args],
+            cwd=self.workdir, env=self.environment(), capture_output=True, text=True, timeout=timeout, check=False,
+        )
+
+    def start(self, script: Path, *args: str) -> subprocess.Popen[str]:
+        """Starts `script` with the consumer's Python; the caller waits for it (communicate)."""
+        return subprocess.Popen(
+            [str(self.python), str(script), *args],
+            cwd=self.workdir, env=self.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def environment(self) -> dict[str, str]:
+        """A user's shell, with bundling off as `cdk synth` would pass it (it would run pip against PyPI)."""
+        return {**user_environment(), "CDK_CONTEXT_JSON": json.dumps({"aws:cdk:bundling-stacks": []})}
+
+
+def user_environment() -> dict[str, str]:
+    """This environment without Python or CDK settings, as a user's shell has it (jsii's Node banner off)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "CDK_"))}
     env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
     env["JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION"] = "1"
-    return subprocess.run([sys.executable, "-S", "-c", bootstrap], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return env
