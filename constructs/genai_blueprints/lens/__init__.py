@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from genai_blueprints._lazy import lazy_exports
 
 from .recording import EVALUATIONS_FILE, Evaluation, read_evaluations
-from .registry import BEST_PRACTICES, LensRule, Level, all_rules
+from .registry import all_rules
+from .rule import BEST_PRACTICES, LensRule, Level
 
 if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first access (_EXPORTS)
     from genai_blueprints.lens.checks import LENS_PACKS as LENS_PACKS

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .registry import BEST_PRACTICES, GENAI_LENS, PILLARS, LensRule, all_rules, pillar_of
+from .registry import all_rules
+from .rule import BEST_PRACTICES, GENAI_LENS, PILLARS, LensRule, pillar_of
 
 REGENERATE = "python -m genai_blueprints.lens docs > docs/lens-rules.md"
 

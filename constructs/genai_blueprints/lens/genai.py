@@ -11,7 +11,9 @@ import fnmatch
 import json
 from typing import Any
 
-from .registry import GENAI_LENS, LensRule, Level, pillar_of
+from genai_blueprints._deprecation import warn_deprecated
+
+from .rule import GENAI_LENS, LensRule, Level, lens_rule, pillar_of
 from .template import (
     Outcome,
     Resource,
@@ -72,19 +74,12 @@ EMBEDDING_DIMENSIONS_BUDGET = 1024  # larger vectors cost storage and search tim
 
 
 def _rule(suffix: str, title: str, explanation: str, level: Level, types: tuple[str, ...], check) -> LensRule:
+    """Deprecated (one release): declare rules with :func:`~genai_blueprints.lens.rule.lens_rule`."""
+    warn_deprecated("genai_blueprints.lens.genai._rule is deprecated: use genai_blueprints.lens.rule.lens_rule")
     best_practice = "-".join(suffix.split("-")[:2])
-    return LensRule(
-        pack=PACK,
-        suffix=suffix,
-        lens=GENAI_LENS,
-        pillar=pillar_of(best_practice),
-        best_practice=best_practice,
-        title=title,
-        explanation=explanation,
-        level=level,
-        resource_types=types,
-        check=check,
-    )
+    return lens_rule(pack=PACK, lens=GENAI_LENS, pillar=pillar_of(best_practice), best_practice=best_practice,
+                     suffix=suffix, level=level, title=title, explanation=explanation, resource_types=types,
+                     check=check)
 
 
 # --- shared lookups -----------------------------------------------------------------------------
@@ -774,277 +769,361 @@ LAMBDA = ("AWS::Lambda::Function",)
 STATE_MACHINE = ("AWS::StepFunctions::StateMachine",)
 
 RULES: list[LensRule] = [
-    _rule(
-        "GENSEC01-BP01-a",
-        "IAM policies grant no bedrock:*, sagemaker:* or * actions",
-        "Service-wide wildcards let a principal create, change and delete models, agents and endpoints, "
-        "not just invoke them. Grant the specific actions. Statements behind intrinsics are skipped.",
-        Level.ERROR,
-        IAM_POLICY_TYPES,
-        check_no_service_wildcards,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP01",
+        suffix="GENSEC01-BP01-a",
+        level=Level.ERROR,
+        title="IAM policies grant no bedrock:*, sagemaker:* or * actions",
+        explanation=(
+            "Service-wide wildcards let a principal create, change and delete models, agents and endpoints, "
+            "not just invoke them. Grant the specific actions. Statements behind intrinsics are skipped."
+        ),
+        resource_types=IAM_POLICY_TYPES,
+        check=check_no_service_wildcards,
     ),
-    _rule(
-        "GENSEC01-BP01-b",
-        "Model invocation and retrieval permissions name their resources (no Resource '*')",
-        "InvokeModel/InvokeAgent/Retrieve/InvokeEndpoint on '*' reaches every model and knowledge base in "
-        "the account. Scope them to model, agent alias, knowledge base or endpoint ARNs. Not applicable "
-        "to policies without such actions.",
-        Level.ERROR,
-        IAM_POLICY_TYPES,
-        check_model_access_scoped,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP01",
+        suffix="GENSEC01-BP01-b",
+        level=Level.ERROR,
+        title="Model invocation and retrieval permissions name their resources (no Resource '*')",
+        explanation=(
+            "InvokeModel/InvokeAgent/Retrieve/InvokeEndpoint on '*' reaches every model and knowledge base in "
+            "the account. Scope them to model, agent alias, knowledge base or endpoint ARNs. Not applicable "
+            "to policies without such actions."
+        ),
+        resource_types=IAM_POLICY_TYPES,
+        check=check_model_access_scoped,
     ),
-    _rule(
-        "GENSEC01-BP01-c",
-        "No role, user or group has AmazonBedrockFullAccess or AmazonSageMakerFullAccess",
-        "The full-access managed policies grant control-plane rights far beyond what a workload needs.",
-        Level.ERROR,
-        ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"),
-        check_no_full_access_policies,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP01",
+        suffix="GENSEC01-BP01-c",
+        level=Level.ERROR,
+        title="No role, user or group has AmazonBedrockFullAccess or AmazonSageMakerFullAccess",
+        explanation="The full-access managed policies grant control-plane rights far beyond what a workload needs.",
+        resource_types=("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"),
+        check=check_no_full_access_policies,
     ),
-    _rule(
-        "GENSEC01-BP02",
-        "SageMaker models run in a VPC or with network isolation",
-        "Model containers should not have open internet egress. Use VpcConfig (with VPC endpoints) or "
-        "EnableNetworkIsolation. An unresolved EnableNetworkIsolation is not applicable.",
-        Level.WARN,
-        ("AWS::SageMaker::Model",),
-        check_model_network,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP02",
+        suffix="GENSEC01-BP02",
+        level=Level.WARN,
+        title="SageMaker models run in a VPC or with network isolation",
+        explanation=(
+            "Model containers should not have open internet egress. Use VpcConfig (with VPC endpoints) or "
+            "EnableNetworkIsolation. An unresolved EnableNetworkIsolation is not applicable."
+        ),
+        resource_types=("AWS::SageMaker::Model",),
+        check=check_model_network,
     ),
-    _rule(
-        "GENSEC01-BP03",
-        "Knowledge-base and model execution roles reach S3 through named buckets only",
-        "The role a knowledge base or model uses to read data must not have S3 access on '*' or all "
-        "buckets. Not applicable when the role is not defined in the same stack.",
-        Level.ERROR,
-        ("AWS::Bedrock::KnowledgeBase", "AWS::SageMaker::Model"),
-        check_data_store_access_scoped,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP03",
+        suffix="GENSEC01-BP03",
+        level=Level.ERROR,
+        title="Knowledge-base and model execution roles reach S3 through named buckets only",
+        explanation=(
+            "The role a knowledge base or model uses to read data must not have S3 access on '*' or all "
+            "buckets. Not applicable when the role is not defined in the same stack."
+        ),
+        resource_types=("AWS::Bedrock::KnowledgeBase", "AWS::SageMaker::Model"),
+        check=check_data_store_access_scoped,
     ),
-    _rule(
-        "GENSEC02-BP01-a",
-        "Every Bedrock agent has a guardrail",
-        "Guardrails filter harmful content and prompt attacks on the agent's input and output. A "
-        "referenced (token) guardrail identifier counts as configured.",
-        Level.ERROR,
-        ("AWS::Bedrock::Agent",),
-        check_agent_has_guardrail,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC02-BP01",
+        suffix="GENSEC02-BP01-a",
+        level=Level.ERROR,
+        title="Every Bedrock agent has a guardrail",
+        explanation=(
+            "Guardrails filter harmful content and prompt attacks on the agent's input and output. A "
+            "referenced (token) guardrail identifier counts as configured."
+        ),
+        resource_types=("AWS::Bedrock::Agent",),
+        check=check_agent_has_guardrail,
     ),
-    _rule(
-        "GENSEC02-BP01-b",
-        "Guardrails filter PROMPT_ATTACK on input",
-        "Prompt injection is the first attack on any model-facing input. The filter must be present, "
-        "enabled on input and not NONE. An unresolved filter list is not applicable.",
-        Level.ERROR,
-        ("AWS::Bedrock::Guardrail",),
-        check_guardrail_prompt_attack,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC02-BP01",
+        suffix="GENSEC02-BP01-b",
+        level=Level.ERROR,
+        title="Guardrails filter PROMPT_ATTACK on input",
+        explanation=(
+            "Prompt injection is the first attack on any model-facing input. The filter must be present, "
+            "enabled on input and not NONE. An unresolved filter list is not applicable."
+        ),
+        resource_types=("AWS::Bedrock::Guardrail",),
+        check=check_guardrail_prompt_attack,
     ),
-    _rule(
-        "GENSEC02-BP01-c",
-        "Agents pin a published guardrail version, not DRAFT",
-        "DRAFT changes whenever someone edits the guardrail; a numbered version (AWS::Bedrock::"
-        "GuardrailVersion) is reviewed and immutable. A referenced version counts as pinned.",
-        Level.WARN,
-        ("AWS::Bedrock::Agent",),
-        check_agent_guardrail_version,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC02-BP01",
+        suffix="GENSEC02-BP01-c",
+        level=Level.WARN,
+        title="Agents pin a published guardrail version, not DRAFT",
+        explanation=(
+            "DRAFT changes whenever someone edits the guardrail; a numbered version (AWS::Bedrock::"
+            "GuardrailVersion) is reviewed and immutable. A referenced version counts as pinned."
+        ),
+        resource_types=("AWS::Bedrock::Agent",),
+        check=check_agent_guardrail_version,
     ),
-    _rule(
-        "GENSEC04-BP01-a",
-        "Bedrock prompts, agents, guardrails and knowledge-base data sources use customer-managed KMS keys",
-        "Prompts, instructions and ingested documents are sensitive; a customer-managed key keeps their "
-        "access auditable and revocable. Any key reference counts as set.",
-        Level.ERROR,
-        tuple(_CMK_PROPERTY),
-        check_bedrock_cmk,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC04-BP01",
+        suffix="GENSEC04-BP01-a",
+        level=Level.ERROR,
+        title="Bedrock prompts, agents, guardrails and knowledge-base data sources use customer-managed KMS keys",
+        explanation=(
+            "Prompts, instructions and ingested documents are sensitive; a customer-managed key keeps their "
+            "access auditable and revocable. Any key reference counts as set."
+        ),
+        resource_types=tuple(_CMK_PROPERTY),
+        check=check_bedrock_cmk,
     ),
-    _rule(
-        "GENSEC04-BP01-b",
-        "Asynchronous inference output is encrypted with a customer-managed KMS key",
-        "Async responses land in S3 and may contain generated content or echoed prompts. Set "
-        "AsyncInferenceConfig.OutputConfig.KmsKeyId. Real-time configs are not applicable here.",
-        Level.ERROR,
-        ENDPOINT_CONFIG,
-        check_endpoint_config_cmk,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC04-BP01",
+        suffix="GENSEC04-BP01-b",
+        level=Level.ERROR,
+        title="Asynchronous inference output is encrypted with a customer-managed KMS key",
+        explanation=(
+            "Async responses land in S3 and may contain generated content or echoed prompts. Set "
+            "AsyncInferenceConfig.OutputConfig.KmsKeyId. Real-time configs are not applicable here."
+        ),
+        resource_types=ENDPOINT_CONFIG,
+        check=check_endpoint_config_cmk,
     ),
-    _rule(
-        "GENSEC05-BP01",
-        "Lambda permissions for bedrock.amazonaws.com carry a SourceArn",
-        "Without SourceArn any Bedrock agent, in any account, can invoke the action-group function "
-        "(confused deputy). Other principals, or an unresolved principal, are not applicable.",
-        Level.ERROR,
-        ("AWS::Lambda::Permission",),
-        check_bedrock_lambda_permission,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC05-BP01",
+        suffix="GENSEC05-BP01",
+        level=Level.ERROR,
+        title="Lambda permissions for bedrock.amazonaws.com carry a SourceArn",
+        explanation=(
+            "Without SourceArn any Bedrock agent, in any account, can invoke the action-group function "
+            "(confused deputy). Other principals, or an unresolved principal, are not applicable."
+        ),
+        resource_types=("AWS::Lambda::Permission",),
+        check=check_bedrock_lambda_permission,
     ),
-    _rule(
-        "GENREL01-BP01",
-        "Every SageMaker endpoint has an Application Auto Scaling target",
-        "Throughput must follow utilization; a fixed instance count either throttles or idles. "
-        "Serverless endpoints are not applicable.",
-        Level.ERROR,
-        ENDPOINT,
-        check_endpoint_scalable,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Reliability", best_practice="GENREL01-BP01",
+        suffix="GENREL01-BP01",
+        level=Level.ERROR,
+        title="Every SageMaker endpoint has an Application Auto Scaling target",
+        explanation=(
+            "Throughput must follow utilization; a fixed instance count either throttles or idles. "
+            "Serverless endpoints are not applicable."
+        ),
+        resource_types=ENDPOINT,
+        check=check_endpoint_scalable,
     ),
-    _rule(
-        "GENREL03-BP01-a",
-        "Async endpoint configs set S3FailurePath and an SNS ErrorTopic",
-        "Failed asynchronous invocations must be stored and announced so callers can recover. Real-time "
-        "configs are not applicable.",
-        Level.ERROR,
-        ENDPOINT_CONFIG,
-        check_async_failure_handling,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Reliability", best_practice="GENREL03-BP01",
+        suffix="GENREL03-BP01-a",
+        level=Level.ERROR,
+        title="Async endpoint configs set S3FailurePath and an SNS ErrorTopic",
+        explanation=(
+            "Failed asynchronous invocations must be stored and announced so callers can recover. Real-time "
+            "configs are not applicable."
+        ),
+        resource_types=ENDPOINT_CONFIG,
+        check=check_async_failure_handling,
     ),
-    _rule(
-        "GENREL03-BP01-b",
-        "Lambda event sources keep failed records (SQS source queue DLQ or OnFailure destination)",
-        "Records a function cannot process must go to a dead-letter queue, not vanish. For SQS the "
-        "source queue's RedrivePolicy is what counts. Sources outside the stack are not applicable.",
-        Level.ERROR,
-        ("AWS::Lambda::EventSourceMapping",),
-        check_event_source_dlq,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Reliability", best_practice="GENREL03-BP01",
+        suffix="GENREL03-BP01-b",
+        level=Level.ERROR,
+        title="Lambda event sources keep failed records (SQS source queue DLQ or OnFailure destination)",
+        explanation=(
+            "Records a function cannot process must go to a dead-letter queue, not vanish. For SQS the "
+            "source queue's RedrivePolicy is what counts. Sources outside the stack are not applicable."
+        ),
+        resource_types=("AWS::Lambda::EventSourceMapping",),
+        check=check_event_source_dlq,
     ),
-    _rule(
-        "GENREL03-BP01-c",
-        "SNS subscriptions have a dead-letter queue (for SQS endpoints, the queue's own DLQ counts)",
-        "Undeliverable notifications must be kept. An SQS subscription is compliant when the queue has a "
-        "RedrivePolicy: SNS retries delivery to SQS for days and the queue's DLQ catches processing "
-        "failures. Queues outside the stack are not applicable.",
-        Level.ERROR,
-        ("AWS::SNS::Subscription",),
-        check_subscription_dlq,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Reliability", best_practice="GENREL03-BP01",
+        suffix="GENREL03-BP01-c",
+        level=Level.ERROR,
+        title="SNS subscriptions have a dead-letter queue (for SQS endpoints, the queue's own DLQ counts)",
+        explanation=(
+            "Undeliverable notifications must be kept. An SQS subscription is compliant when the queue has a "
+            "RedrivePolicy: SNS retries delivery to SQS for days and the queue's DLQ catches processing "
+            "failures. Queues outside the stack are not applicable."
+        ),
+        resource_types=("AWS::SNS::Subscription",),
+        check=check_subscription_dlq,
     ),
-    _rule(
-        "GENREL03-BP02-a",
-        "Bedrock agents set IdleSessionTTLInSeconds between 60 and 3600",
-        "Sessions must end: an explicit, bounded idle timeout frees session state and stops abandoned "
-        "conversations. An unresolved value is not applicable.",
-        Level.WARN,
-        ("AWS::Bedrock::Agent",),
-        check_agent_idle_ttl,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Reliability", best_practice="GENREL03-BP02",
+        suffix="GENREL03-BP02-a",
+        level=Level.WARN,
+        title="Bedrock agents set IdleSessionTTLInSeconds between 60 and 3600",
+        explanation=(
+            "Sessions must end: an explicit, bounded idle timeout frees session state and stops abandoned "
+            "conversations. An unresolved value is not applicable."
+        ),
+        resource_types=("AWS::Bedrock::Agent",),
+        check=check_agent_idle_ttl,
     ),
-    _rule(
-        "GENREL03-BP02-b",
-        "Lambda functions set an explicit Timeout",
-        "Functions in agent and inference workflows need a deliberate time budget, not the 3-second "
-        "default. CDK framework functions are not applicable; a token Timeout counts as set.",
-        Level.ERROR,
-        LAMBDA,
-        check_lambda_timeout,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Reliability", best_practice="GENREL03-BP02",
+        suffix="GENREL03-BP02-b",
+        level=Level.ERROR,
+        title="Lambda functions set an explicit Timeout",
+        explanation=(
+            "Functions in agent and inference workflows need a deliberate time budget, not the 3-second "
+            "default. CDK framework functions are not applicable; a token Timeout counts as set."
+        ),
+        resource_types=LAMBDA,
+        check=check_lambda_timeout,
     ),
-    _rule(
-        "GENCOST05-BP01",
-        "Step Functions state machines set a top-level TimeoutSeconds",
-        "A stopping condition keeps a stuck or looping workflow from running (and paying) for up to a "
-        "year. Definitions stored in S3 are not applicable.",
-        Level.WARN,
-        STATE_MACHINE,
-        check_state_machine_timeout,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST05-BP01",
+        suffix="GENCOST05-BP01",
+        level=Level.WARN,
+        title="Step Functions state machines set a top-level TimeoutSeconds",
+        explanation=(
+            "A stopping condition keeps a stuck or looping workflow from running (and paying) for up to a "
+            "year. Definitions stored in S3 are not applicable."
+        ),
+        resource_types=STATE_MACHINE,
+        check=check_state_machine_timeout,
     ),
-    _rule(
-        "GENOPS02-BP01",
-        "Each SageMaker endpoint, Bedrock agent and knowledge base is shown on a CloudWatch dashboard",
-        "Monitoring every layer needs one place that shows model, workflow and user signals together "
-        "(the platform Observability construct builds it from each blueprint's widgets). A dashboard "
-        "counts when its body references the resource (or an alias of the agent) or its literal name.",
-        Level.WARN,
-        ("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
-        check_on_dashboard,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS02-BP01",
+        suffix="GENOPS02-BP01",
+        level=Level.WARN,
+        title="Each SageMaker endpoint, Bedrock agent and knowledge base is shown on a CloudWatch dashboard",
+        explanation=(
+            "Monitoring every layer needs one place that shows model, workflow and user signals together "
+            "(the platform Observability construct builds it from each blueprint's widgets). A dashboard "
+            "counts when its body references the resource (or an alias of the agent) or its literal name."
+        ),
+        resource_types=("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
+        check=check_on_dashboard,
     ),
-    _rule(
-        "GENOPS02-BP02",
-        "Each SageMaker endpoint, Bedrock agent and knowledge base has a CloudWatch alarm on its metrics",
-        "Invocation errors, latency and backlog must page someone. An alarm counts when a metric "
-        "dimension references the resource (or an alias of the agent) or its literal name.",
-        Level.WARN,
-        ("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
-        check_monitored_by_alarm,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS02-BP02",
+        suffix="GENOPS02-BP02",
+        level=Level.WARN,
+        title="Each SageMaker endpoint, Bedrock agent and knowledge base has a CloudWatch alarm on its metrics",
+        explanation=(
+            "Invocation errors, latency and backlog must page someone. An alarm counts when a metric "
+            "dimension references the resource (or an alias of the agent) or its literal name."
+        ),
+        resource_types=("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
+        check=check_monitored_by_alarm,
     ),
-    _rule(
-        "GENOPS02-BP03",
-        "Async endpoint configs cap MaxConcurrentInvocationsPerInstance",
-        "A per-instance concurrency cap throttles the queue into the model instead of overloading it. "
-        "Real-time configs are not applicable.",
-        Level.WARN,
-        ENDPOINT_CONFIG,
-        check_async_concurrency_cap,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS02-BP03",
+        suffix="GENOPS02-BP03",
+        level=Level.WARN,
+        title="Async endpoint configs cap MaxConcurrentInvocationsPerInstance",
+        explanation=(
+            "A per-instance concurrency cap throttles the queue into the model instead of overloading it. "
+            "Real-time configs are not applicable."
+        ),
+        resource_types=ENDPOINT_CONFIG,
+        check=check_async_concurrency_cap,
     ),
-    _rule(
-        "GENOPS03-BP01",
-        "Bedrock prompts have a published PromptVersion",
-        "Versioned prompt templates can be tested, promoted and rolled back; DRAFT cannot.",
-        Level.WARN,
-        ("AWS::Bedrock::Prompt",),
-        check_prompt_versioned,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS03-BP01",
+        suffix="GENOPS03-BP01",
+        level=Level.WARN,
+        title="Bedrock prompts have a published PromptVersion",
+        explanation="Versioned prompt templates can be tested, promoted and rolled back; DRAFT cannot.",
+        resource_types=("AWS::Bedrock::Prompt",),
+        check=check_prompt_versioned,
     ),
-    _rule(
-        "GENOPS03-BP02",
-        "Lambda functions and state machines in the workflow have X-Ray tracing on",
-        "Tracing shows where an agent or RAG request spent its time and why it failed. CDK framework "
-        "functions and unresolved settings are not applicable.",
-        Level.ERROR,
-        LAMBDA + STATE_MACHINE,
-        check_tracing,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS03-BP02",
+        suffix="GENOPS03-BP02",
+        level=Level.ERROR,
+        title="Lambda functions and state machines in the workflow have X-Ray tracing on",
+        explanation=(
+            "Tracing shows where an agent or RAG request spent its time and why it failed. CDK framework "
+            "functions and unresolved settings are not applicable."
+        ),
+        resource_types=LAMBDA + STATE_MACHINE,
+        check=check_tracing,
     ),
-    _rule(
-        "GENCOST02-BP02",
-        "Each SageMaker endpoint, Bedrock agent and knowledge base is covered by a budget on its cost-allocation tag",
-        "Hosting and inference spend must be tracked against a limit with actual and forecasted alerts: "
-        "an AWS::Budgets::Budget in the stack whose CostFilters.TagKeyValue names a tag the resource "
-        "carries (the platform CostAllocationTags and CostBudget constructs). Unresolved tags or budget "
-        "filters are not applicable.",
-        Level.WARN,
-        ("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
-        check_budgeted_by_tag,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST02-BP02",
+        suffix="GENCOST02-BP02",
+        level=Level.WARN,
+        title="Each SageMaker endpoint, Bedrock agent and knowledge base is covered by a budget on its cost-allocation tag",
+        explanation=(
+            "Hosting and inference spend must be tracked against a limit with actual and forecasted alerts: "
+            "an AWS::Budgets::Budget in the stack whose CostFilters.TagKeyValue names a tag the resource "
+            "carries (the platform CostAllocationTags and CostBudget constructs). Unresolved tags or budget "
+            "filters are not applicable."
+        ),
+        resource_types=("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
+        check=check_budgeted_by_tag,
     ),
-    _rule(
-        "GENCOST03-BP02",
-        "Prompt variants set MaxTokens; overridden agent prompts set MaximumLength",
-        "Output tokens are the expensive ones; an explicit cap bounds cost and latency. Agents without "
-        "prompt overrides use service defaults and are not applicable.",
-        Level.WARN,
-        ("AWS::Bedrock::Prompt", "AWS::Bedrock::Agent"),
-        check_response_length_capped,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST03-BP02",
+        suffix="GENCOST03-BP02",
+        level=Level.WARN,
+        title="Prompt variants set MaxTokens; overridden agent prompts set MaximumLength",
+        explanation=(
+            "Output tokens are the expensive ones; an explicit cap bounds cost and latency. Agents without "
+            "prompt overrides use service defaults and are not applicable."
+        ),
+        resource_types=("AWS::Bedrock::Prompt", "AWS::Bedrock::Agent"),
+        check=check_response_length_capped,
     ),
-    _rule(
-        "GENPERF04-BP02",
-        "Vector knowledge bases set the embedding dimensions explicitly",
-        "Vector size drives retrieval latency and index size; choose it, do not inherit the model "
-        "default. Non-vector knowledge bases and unresolved settings are not applicable.",
-        Level.WARN,
-        ("AWS::Bedrock::KnowledgeBase",),
-        check_embedding_dimensions_set,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Performance Efficiency", best_practice="GENPERF04-BP02",
+        suffix="GENPERF04-BP02",
+        level=Level.WARN,
+        title="Vector knowledge bases set the embedding dimensions explicitly",
+        explanation=(
+            "Vector size drives retrieval latency and index size; choose it, do not inherit the model "
+            "default. Non-vector knowledge bases and unresolved settings are not applicable."
+        ),
+        resource_types=("AWS::Bedrock::KnowledgeBase",),
+        check=check_embedding_dimensions_set,
     ),
-    _rule(
-        "GENCOST04-BP01",
-        "Knowledge-base embeddings use at most 1024 dimensions (or binary vectors)",
-        "Shorter vectors cut vector-store cost roughly in proportion, usually with little recall loss. "
-        "Informational: validate recall before reducing.",
-        Level.INFO,
-        ("AWS::Bedrock::KnowledgeBase",),
-        check_embedding_dimensions_budget,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST04-BP01",
+        suffix="GENCOST04-BP01",
+        level=Level.INFO,
+        title="Knowledge-base embeddings use at most 1024 dimensions (or binary vectors)",
+        explanation=(
+            "Shorter vectors cut vector-store cost roughly in proportion, usually with little recall loss. "
+            "Informational: validate recall before reducing."
+        ),
+        resource_types=("AWS::Bedrock::KnowledgeBase",),
+        check=check_embedding_dimensions_budget,
     ),
-    _rule(
-        "GENSUS01-BP01",
-        "Async endpoints can scale to zero (MinCapacity 0 plus a HasBacklogWithoutCapacity step policy)",
-        "An idle asynchronous endpoint should run no instances; the backlog alarm brings capacity back "
-        "from zero. Real-time endpoints are not applicable.",
-        Level.ERROR,
-        ENDPOINT,
-        check_async_scale_to_zero,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Sustainability", best_practice="GENSUS01-BP01",
+        suffix="GENSUS01-BP01",
+        level=Level.ERROR,
+        title="Async endpoints can scale to zero (MinCapacity 0 plus a HasBacklogWithoutCapacity step policy)",
+        explanation=(
+            "An idle asynchronous endpoint should run no instances; the backlog alarm brings capacity back "
+            "from zero. Real-time endpoints are not applicable."
+        ),
+        resource_types=ENDPOINT,
+        check=check_async_scale_to_zero,
     ),
-    _rule(
-        "GENSUS02-BP01-a",
-        "S3 buckets have lifecycle rules",
-        "Inference inputs, outputs and captures pile up; lifecycle rules expire or tier them. An "
-        "unresolved rule list is not applicable.",
-        Level.WARN,
-        ("AWS::S3::Bucket",),
-        check_bucket_lifecycle,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Sustainability", best_practice="GENSUS02-BP01",
+        suffix="GENSUS02-BP01-a",
+        level=Level.WARN,
+        title="S3 buckets have lifecycle rules",
+        explanation=(
+            "Inference inputs, outputs and captures pile up; lifecycle rules expire or tier them. An "
+            "unresolved rule list is not applicable."
+        ),
+        resource_types=("AWS::S3::Bucket",),
+        check=check_bucket_lifecycle,
     ),
-    _rule(
-        "GENSUS02-BP01-b",
-        "Log groups set a retention period",
-        "Logs kept forever cost storage and energy for no use. A token retention counts as set.",
-        Level.WARN,
-        ("AWS::Logs::LogGroup",),
-        check_log_retention,
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Sustainability", best_practice="GENSUS02-BP01",
+        suffix="GENSUS02-BP01-b",
+        level=Level.WARN,
+        title="Log groups set a retention period",
+        explanation="Logs kept forever cost storage and energy for no use. A token retention counts as set.",
+        resource_types=("AWS::Logs::LogGroup",),
+        check=check_log_retention,
     ),
 ]
 

@@ -6,8 +6,10 @@ be verified against the lens documents, so none are claimed (see docs/lens-rules
 
 from __future__ import annotations
 
+from genai_blueprints._deprecation import warn_deprecated
+from genai_blueprints.sagemaker_instances import has_instance_store
 
-from .registry import ML_LENS, LensRule, Level
+from .rule import ML_LENS, LensRule, Level, lens_rule
 from .template import (
     Outcome,
     Resource,
@@ -22,9 +24,8 @@ from .template import (
     references,
 )
 
-from genai_blueprints.sagemaker_instances import has_instance_store
-
 PACK = "MLLens"
+
 
 def _variants(config: Resource) -> list:
     return as_list(config.prop("ProductionVariants"))
@@ -100,40 +101,48 @@ def check_volume_encryption(resource: Resource, template: StackTemplate) -> Outc
 
 
 def _rule(suffix: str, pillar: str, title: str, explanation: str, level: Level, types, check) -> LensRule:
-    return LensRule.without_best_practice(pack=PACK, lens=ML_LENS, pillar=pillar, suffix=suffix, title=title,
-                                          explanation=explanation, level=level, resource_types=types, check=check)
+    """Deprecated (one release): declare rules with :func:`~genai_blueprints.lens.rule.lens_rule`."""
+    warn_deprecated("genai_blueprints.lens.ml._rule is deprecated: use genai_blueprints.lens.rule.lens_rule")
+    return lens_rule(pack=PACK, lens=ML_LENS, pillar=pillar, suffix=suffix, level=level, title=title,
+                     explanation=explanation, resource_types=types, check=check)
 
 
 RULES: list[LensRule] = [
-    _rule(
-        "EndpointDataCapture",
-        "Operational Excellence",
-        "Real-time endpoint configs capture request and response data",
-        "Drift and quality monitoring need captured traffic (DataCaptureConfig.EnableCapture). "
-        "Asynchronous and serverless configs, and unresolved settings, are not applicable.",
-        Level.WARN,
-        ("AWS::SageMaker::EndpointConfig",),
-        check_data_capture,
+    lens_rule(
+        pack=PACK, lens=ML_LENS, pillar="Operational Excellence",
+        suffix="EndpointDataCapture",
+        level=Level.WARN,
+        title="Real-time endpoint configs capture request and response data",
+        explanation=(
+            "Drift and quality monitoring need captured traffic (DataCaptureConfig.EnableCapture). "
+            "Asynchronous and serverless configs, and unresolved settings, are not applicable."
+        ),
+        resource_types=("AWS::SageMaker::EndpointConfig",),
+        check=check_data_capture,
     ),
-    _rule(
-        "EndpointMonitoringSchedule",
-        "Operational Excellence",
-        "Real-time endpoints have a model monitoring schedule",
-        "Models degrade as data drifts; a SageMaker Model Monitor schedule detects it. Endpoints whose "
-        "config is outside the stack, asynchronous or serverless are not applicable.",
-        Level.WARN,
-        ("AWS::SageMaker::Endpoint",),
-        check_monitoring_schedule,
+    lens_rule(
+        pack=PACK, lens=ML_LENS, pillar="Operational Excellence",
+        suffix="EndpointMonitoringSchedule",
+        level=Level.WARN,
+        title="Real-time endpoints have a model monitoring schedule",
+        explanation=(
+            "Models degrade as data drifts; a SageMaker Model Monitor schedule detects it. Endpoints whose "
+            "config is outside the stack, asynchronous or serverless are not applicable."
+        ),
+        resource_types=("AWS::SageMaker::Endpoint",),
+        check=check_monitoring_schedule,
     ),
-    _rule(
-        "EndpointVolumeEncryption",
-        "Security",
-        "Endpoint configs encrypt instance storage volumes with a customer-managed KMS key",
-        "Model artifacts and request data sit on the ML storage volume. Set KmsKeyId; instance-store "
-        "and serverless variants (where SageMaker rejects a key) are not applicable.",
-        Level.WARN,
-        ("AWS::SageMaker::EndpointConfig",),
-        check_volume_encryption,
+    lens_rule(
+        pack=PACK, lens=ML_LENS, pillar="Security",
+        suffix="EndpointVolumeEncryption",
+        level=Level.WARN,
+        title="Endpoint configs encrypt instance storage volumes with a customer-managed KMS key",
+        explanation=(
+            "Model artifacts and request data sit on the ML storage volume. Set KmsKeyId; instance-store "
+            "and serverless variants (where SageMaker rejects a key) are not applicable."
+        ),
+        resource_types=("AWS::SageMaker::EndpointConfig",),
+        check=check_volume_encryption,
     ),
 ]
 

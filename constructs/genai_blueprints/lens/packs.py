@@ -44,7 +44,7 @@ import cdk_nag
 from . import genai, ml, sustainability
 from .assembly import ACKNOWLEDGED_RULES_METADATA_KEY, CloudAssembly, EvaluatedResource, LensTemplateNotFoundError
 from .recording import Evaluation, write_pack_evaluations
-from .registry import LensRule, Level
+from .rule import LensRule, Level
 from .template import Compliance, Outcome, non_compliant, not_applicable
 
 __all__ = ["GenAILensChecks", "LensPack", "LensTemplateNotFoundError", "MLLensChecks", "SustainabilityLensChecks"]

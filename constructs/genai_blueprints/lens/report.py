@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .recording import Evaluation, read_evaluations
-from .registry import BEST_PRACTICES, GENAI_LENS, PILLARS, LensRule, pillar_of, rule_by_id
+from .registry import rule_by_id
+from .rule import BEST_PRACTICES, GENAI_LENS, PILLARS, LensRule, pillar_of
 
 STATUSES = ("compliant", "non_compliant", "acknowledged", "not_applicable")
 LENS_ORDER = (GENAI_LENS, "Machine Learning Lens", "Sustainability Pillar")

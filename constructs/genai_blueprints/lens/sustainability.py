@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+from genai_blueprints._deprecation import warn_deprecated
 from genai_blueprints.sagemaker_instances import instance_family
-from .registry import SUSTAINABILITY_PILLAR, LensRule, Level
+
+from .rule import SUSTAINABILITY_PILLAR, LensRule, Level, lens_rule
 from .template import (
     Outcome,
     Resource,
@@ -107,38 +109,50 @@ def check_current_generation(resource: Resource, template: StackTemplate) -> Out
 
 
 def _rule(suffix: str, title: str, explanation: str, level: Level, types, check) -> LensRule:
-    return LensRule.without_best_practice(pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability",
-                                          suffix=suffix, title=title, explanation=explanation, level=level,
-                                          resource_types=types, check=check)
+    """Deprecated (one release): declare rules with :func:`~genai_blueprints.lens.rule.lens_rule`."""
+    warn_deprecated(
+        "genai_blueprints.lens.sustainability._rule is deprecated: use genai_blueprints.lens.rule.lens_rule"
+    )
+    return lens_rule(pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability", suffix=suffix, level=level,
+                     title=title, explanation=explanation, resource_types=types, check=check)
 
 
 RULES: list[LensRule] = [
-    _rule(
-        "LambdaArm64",
-        "Lambda functions run on arm64 (Graviton)",
-        "Graviton delivers the same work with less energy (and cost). CDK framework functions, whose "
-        "architecture users cannot set, and unresolved values are not applicable.",
-        Level.WARN,
-        ("AWS::Lambda::Function",),
-        check_lambda_arm64,
+    lens_rule(
+        pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability",
+        suffix="LambdaArm64",
+        level=Level.WARN,
+        title="Lambda functions run on arm64 (Graviton)",
+        explanation=(
+            "Graviton delivers the same work with less energy (and cost). CDK framework functions, whose "
+            "architecture users cannot set, and unresolved values are not applicable."
+        ),
+        resource_types=("AWS::Lambda::Function",),
+        check=check_lambda_arm64,
     ),
-    _rule(
-        "InstanceRightSizing",
-        "SageMaker endpoint variants avoid training-class families and sizes above 8xlarge",
-        "Over-sized inference instances idle most of their capacity. Informational: confirm the size "
-        "with load tests or Inference Recommender. Serverless and unresolved types are not applicable.",
-        Level.INFO,
-        ("AWS::SageMaker::EndpointConfig",),
-        check_instance_right_sizing,
+    lens_rule(
+        pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability",
+        suffix="InstanceRightSizing",
+        level=Level.INFO,
+        title="SageMaker endpoint variants avoid training-class families and sizes above 8xlarge",
+        explanation=(
+            "Over-sized inference instances idle most of their capacity. Informational: confirm the size "
+            "with load tests or Inference Recommender. Serverless and unresolved types are not applicable."
+        ),
+        resource_types=("AWS::SageMaker::EndpointConfig",),
+        check=check_instance_right_sizing,
     ),
-    _rule(
-        "CurrentGenerationInstances",
-        "SageMaker endpoint variants use current-generation instance families",
-        "Newer families (and Graviton, Inferentia) do more work per watt. Informational. Serverless and "
-        "unresolved types are not applicable.",
-        Level.INFO,
-        ("AWS::SageMaker::EndpointConfig",),
-        check_current_generation,
+    lens_rule(
+        pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability",
+        suffix="CurrentGenerationInstances",
+        level=Level.INFO,
+        title="SageMaker endpoint variants use current-generation instance families",
+        explanation=(
+            "Newer families (and Graviton, Inferentia) do more work per watt. Informational. Serverless and "
+            "unresolved types are not applicable."
+        ),
+        resource_types=("AWS::SageMaker::EndpointConfig",),
+        check=check_current_generation,
     ),
 ]
 
