@@ -29,15 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 from botocore.exceptions import ClientError, ReadTimeoutError
+from handler_kit import instrumented, powertools
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = powertools()
 
 _SESSION_ID = re.compile(r"^[0-9a-zA-Z._:-]{2,100}$")
 _THROTTLING_CODES = {"throttlingexception", "servicequotaexceededexception", "toomanyrequestsexception"}
@@ -417,9 +415,7 @@ def clients(bounds: Bounds) -> tuple[Any, Any]:
     return _clients["agent"], _clients["dynamodb"]
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@instrumented(logger=logger, tracer=tracer, metrics=metrics)
 def handler(event: dict, context: LambdaContext) -> dict:
     bounds = Bounds.from_env()
     agent_client, dynamodb = clients(bounds)

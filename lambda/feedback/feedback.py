@@ -19,16 +19,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from handler_kit import instrumented, powertools, required, whole_number
 from aws_clients import aws_client
 
 DEFAULT_TTL_DAYS = 365
@@ -38,9 +37,7 @@ MAX_COMMENT_LENGTH = 2000
 RATING_RANGE = (1, 5)
 FIELDS = ("inference_id", "session_id", "rating", "comment")
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = powertools()
 
 
 class BadRequest(Exception):
@@ -73,13 +70,10 @@ class Settings:
 
 
 def settings_from_env() -> Settings:
-    table_name = os.environ.get("FEEDBACK_TABLE_NAME", "")
-    if not table_name:
-        raise ValueError("FEEDBACK_TABLE_NAME is not set")
-    ttl = os.environ.get("FEEDBACK_TTL_DAYS", "").strip() or str(DEFAULT_TTL_DAYS)
-    if not ttl.isdigit() or int(ttl) < 1:
-        raise ValueError(f"FEEDBACK_TTL_DAYS must be a whole number of days >= 1, got {ttl!r}")
-    return Settings(table_name=table_name, ttl_days=int(ttl))
+    return Settings(
+        table_name=required("FEEDBACK_TABLE_NAME"),
+        ttl_days=whole_number("FEEDBACK_TTL_DAYS", default=DEFAULT_TTL_DAYS, unit="days"),
+    )
 
 
 def parse_request(event: dict[str, Any]) -> Feedback:
@@ -205,8 +199,6 @@ def handle(event: dict[str, Any], settings: Settings, *, now: datetime) -> dict[
     return respond(201, {"feedback_id": feedback_id})
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@instrumented(logger=logger, tracer=tracer, metrics=metrics)
 def handler(event: dict, context: LambdaContext) -> dict:
     return handle(event, settings_from_env(), now=datetime.now(timezone.utc))

@@ -20,14 +20,13 @@ POWERTOOLS_METRICS_NAMESPACE, LOG_LEVEL.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from handler_kit import instrumented, powertools, required_all
 from aws_clients import aws_client
 
 RUNNING_STATUSES = frozenset({"STARTING", "IN_PROGRESS", "STOPPING"})
@@ -35,9 +34,7 @@ RUNNING_STATUSES = frozenset({"STARTING", "IN_PROGRESS", "STOPPING"})
 RETRYABLE_ERRORS = frozenset({"ConflictException", "ThrottlingException", "ServiceQuotaExceededException"})
 S3_DETAIL_TYPES = frozenset({"Object Created", "Object Deleted"})
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = powertools()
 
 
 @dataclass(frozen=True)
@@ -47,10 +44,7 @@ class Settings:
 
 
 def settings_from_env() -> Settings:
-    knowledge_base_id = os.environ.get("KNOWLEDGE_BASE_ID", "")
-    data_source_id = os.environ.get("DATA_SOURCE_ID", "")
-    if not knowledge_base_id or not data_source_id:
-        raise ValueError("KNOWLEDGE_BASE_ID and DATA_SOURCE_ID must be set")
+    knowledge_base_id, data_source_id = required_all("KNOWLEDGE_BASE_ID", "DATA_SOURCE_ID", name_all=True)
     return Settings(knowledge_base_id=knowledge_base_id, data_source_id=data_source_id)
 
 
@@ -159,9 +153,7 @@ def process_batch(records: list[dict], settings: Settings, client, *, request_id
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failures]}
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@instrumented(logger=logger, tracer=tracer, metrics=metrics)
 def handler(event: dict, context: LambdaContext) -> dict:
     settings = settings_from_env()
     metrics.add_dimension(name="KnowledgeBaseId", value=settings.knowledge_base_id)

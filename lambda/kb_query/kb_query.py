@@ -18,25 +18,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from handler_kit import instrumented, powertools, required_all, whole_number
 from aws_clients import aws_client
 
 THROTTLING_ERRORS = frozenset({"ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"})
 EXCERPT_CHARS = 300
 _SESSION_ID = re.compile(r"^[0-9a-zA-Z._:-]{2,100}$")
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = powertools()
 
 
 @dataclass(frozen=True)
@@ -51,26 +48,17 @@ class Settings:
 
 
 def settings_from_env() -> Settings:
-    required = {name: os.environ.get(name, "") for name in
-                ("KNOWLEDGE_BASE_ID", "MODEL_ARN", "GUARDRAIL_ID", "GUARDRAIL_VERSION")}
-    missing = [name for name, value in required.items() if not value]
-    if missing:
-        raise ValueError(f"{', '.join(missing)} must be set")
-
-    def positive(name: str, default: int) -> int:
-        raw = os.environ.get(name, "").strip() or str(default)
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {raw!r}")
-        return int(raw)
-
+    knowledge_base_id, model_arn, guardrail_id, guardrail_version = required_all(
+        "KNOWLEDGE_BASE_ID", "MODEL_ARN", "GUARDRAIL_ID", "GUARDRAIL_VERSION"
+    )
     return Settings(
-        knowledge_base_id=required["KNOWLEDGE_BASE_ID"],
-        model_arn=required["MODEL_ARN"],
-        guardrail_id=required["GUARDRAIL_ID"],
-        guardrail_version=required["GUARDRAIL_VERSION"],
-        max_answer_tokens=positive("MAX_ANSWER_TOKENS", 512),
-        max_question_chars=positive("MAX_QUESTION_CHARS", 1000),
-        number_of_results=positive("NUMBER_OF_RESULTS", 5),
+        knowledge_base_id=knowledge_base_id,
+        model_arn=model_arn,
+        guardrail_id=guardrail_id,
+        guardrail_version=guardrail_version,
+        max_answer_tokens=whole_number("MAX_ANSWER_TOKENS", default=512),
+        max_question_chars=whole_number("MAX_QUESTION_CHARS", default=1000),
+        number_of_results=whole_number("NUMBER_OF_RESULTS", default=5),
     )
 
 
@@ -213,9 +201,7 @@ def answer(event: dict, settings: Settings, client) -> dict:
     return respond(200, shaped)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@instrumented(logger=logger, tracer=tracer, metrics=metrics)
 def handler(event: dict, context: LambdaContext) -> dict:
     settings = settings_from_env()
     metrics.add_dimension(name="KnowledgeBaseId", value=settings.knowledge_base_id)

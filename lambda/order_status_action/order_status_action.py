@@ -14,15 +14,13 @@ import os
 import re
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from handler_kit import instrumented, powertools
 from aws_clients import aws_client
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+logger, tracer, metrics = powertools()
 
 ORDER_ID = re.compile(r"^ORD-\d{8}$")
 def function_response(event: dict[str, Any], body: str, *, reprompt: bool = False) -> dict[str, Any]:
@@ -74,8 +72,6 @@ def answer(event: dict[str, Any], client, table_name: str) -> dict[str, Any]:
     return function_response(event, text)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@instrumented(logger=logger, tracer=tracer, metrics=metrics)
 def handler(event: dict, context: LambdaContext) -> dict:
     return answer(event, aws_client("dynamodb"), os.environ["ORDERS_TABLE_NAME"])

@@ -18,37 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
-from functools import partial
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from handler_kit import SettingError, powertools, required, sqs_batch_handler, text
 from png_conversion import InvalidModelOutput, convert_model_output
 from aws_clients import aws_client
-from sagemaker_notification import (
-    COMPLETED,
-    MalformedNotification,
-    Notification,
-    parse_notification,
-)
+from sagemaker_notification import COMPLETED, Notification, parse_record
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-# raise_on_entire_batch_failure=False: even when every record fails, answer with
-# batchItemFailures (SQS retries exactly those, then dead-letters them) instead of an invocation
-# error, so one code path handles every batch.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+logger, tracer, metrics = powertools()
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _S3_URI = re.compile(r"s3://([^/]+)/(.+)")
@@ -66,12 +47,10 @@ class Settings:
 
 def settings_from_env() -> Settings:
     """Read per invocation (cheap); a bad value fails the whole invocation, loudly."""
-    bucket = os.environ.get("IO_BUCKET_NAME", "")
-    prefix = os.environ.get("IMAGES_PREFIX", "")
-    if not bucket:
-        raise ValueError("IO_BUCKET_NAME is not set")
+    bucket = required("IO_BUCKET_NAME")
+    prefix = text("IMAGES_PREFIX")
     if not prefix.endswith("/") or prefix.startswith("/"):
-        raise ValueError(f"IMAGES_PREFIX must end with '/' and not start with one, got {prefix!r}")
+        raise SettingError(f"IMAGES_PREFIX must end with '/' and not start with one, got {prefix!r}")
     return Settings(bucket=bucket, images_prefix=prefix)
 
 
@@ -136,13 +115,7 @@ def process_success(s3, notification: Notification, *, bucket: str, images_prefi
 @tracer.capture_method
 def record_handler(record: SQSRecord, settings: Settings) -> None:
     """One SQS record; raising marks just this record as failed."""
-    try:
-        notification = parse_notification(record.body)
-    except MalformedNotification as error:
-        # The reason names fields, never their content: bodies may carry personal data.
-        logger.warning("Malformed notification", message_id=record.message_id, reason=str(error))
-        metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
-        raise
+    notification = parse_record(record, logger=logger, metrics=metrics)
     try:
         manifest = process_success(
             aws_client("s3"), notification, bucket=settings.bucket, images_prefix=settings.images_prefix
@@ -172,14 +145,6 @@ def record_handler(record: SQSRecord, settings: Settings) -> None:
     metrics.add_metric(name="ImagesWritten", unit=MetricUnit.Count, value=len(manifest["images"]))
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
-    settings = settings_from_env()
-    return process_partial_response(
-        event=event,
-        record_handler=partial(record_handler, settings=settings),
-        processor=processor,
-        context=context,
-    )
+# Settings read once per invocation, then each record; failed records are reported in
+# batchItemFailures (even when all fail), never as an invocation error.
+handler = sqs_batch_handler(record_handler, settings=settings_from_env, logger=logger, tracer=tracer, metrics=metrics)

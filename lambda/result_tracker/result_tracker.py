@@ -10,34 +10,21 @@ POWERTOOLS_METRICS_NAMESPACE, LOG_LEVEL.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import partial
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
+from aws_lambda_powertools import single_metric
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
-from sagemaker_notification import MalformedNotification, Notification, parse_notification
+from handler_kit import powertools, required, sqs_batch_handler, whole_number
+from sagemaker_notification import Notification, parse_record
 from aws_clients import aws_client
 
 DEFAULT_TTL_DAYS = 30
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
-# raise_on_entire_batch_failure=False: even when every record fails, answer with
-# batchItemFailures (SQS retries exactly those, then dead-letters them) instead of an invocation
-# error, so one code path handles every batch.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+logger, tracer, metrics = powertools()
 
 # ISO-8601 UTC strings of one fixed width (parse_notification normalises them) sort like the times
 # they name, so "event_time < :event_time" keeps the newest event: a duplicate, a replay or an older
@@ -53,13 +40,10 @@ class Settings:
 
 def settings_from_env() -> Settings:
     """Read per invocation (cheap); a bad value fails the whole invocation, loudly."""
-    table_name = os.environ.get("RESULTS_TABLE_NAME", "")
-    if not table_name:
-        raise ValueError("RESULTS_TABLE_NAME is not set")
-    ttl = os.environ.get("RESULT_TTL_DAYS", "").strip() or str(DEFAULT_TTL_DAYS)
-    if not ttl.isdigit() or int(ttl) < 1:
-        raise ValueError(f"RESULT_TTL_DAYS must be a whole number of days >= 1, got {ttl!r}")
-    return Settings(table_name=table_name, ttl_days=int(ttl))
+    return Settings(
+        table_name=required("RESULTS_TABLE_NAME"),
+        ttl_days=whole_number("RESULT_TTL_DAYS", default=DEFAULT_TTL_DAYS, unit="days"),
+    )
 
 
 def utc_iso(moment: datetime) -> str:
@@ -112,14 +96,7 @@ def record_result(
 @tracer.capture_method
 def record_handler(record: SQSRecord, settings: Settings) -> None:
     """One SQS record; raising marks just this record as failed."""
-    try:
-        notification = parse_notification(record.body)
-    except MalformedNotification as error:
-        # The reason names fields, never their content: bodies may carry personal data.
-        logger.warning("Malformed notification", message_id=record.message_id, reason=str(error))
-        metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
-        raise
-
+    notification = parse_record(record, logger=logger, metrics=metrics)
     try:
         written = record_result(
             aws_client("dynamodb"),
@@ -150,14 +127,6 @@ def record_handler(record: SQSRecord, settings: Settings) -> None:
         metric.add_dimension(name="status", value=notification.status)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
-    settings = settings_from_env()
-    return process_partial_response(
-        event=event,
-        record_handler=partial(record_handler, settings=settings),
-        processor=processor,
-        context=context,
-    )
+# Settings read once per invocation, then each record; failed records are reported in
+# batchItemFailures (even when all fail), never as an invocation error.
+handler = sqs_batch_handler(record_handler, settings=settings_from_env, logger=logger, tracer=tracer, metrics=metrics)

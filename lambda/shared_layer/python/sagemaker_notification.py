@@ -3,6 +3,9 @@
 The SNS subscriptions use raw message delivery, so an SQS record body is normally the notification
 itself; an SNS envelope ({"Type": "Notification", "Message": "<json>"}) is unwrapped too.
 
+`parse_record` is what a handler's record function calls: the notification of one SQS record, with a
+malformed one logged (the reason only) and counted before it fails the record.
+
 It lives in the shared layer (lambda/shared_layer/python/, on the path at /opt/python), which every
 handler built by PythonHandlerFunction carries.
 """
@@ -12,6 +15,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 COMPLETED = "Completed"
 FAILED = "Failed"
@@ -68,6 +78,21 @@ def parse_notification(body: str) -> Notification:
         failure_location=_optional_string(response, "failureLocation", inference_id),
         failure_reason=_optional_string(message, "failureReason", inference_id),
     )
+
+
+def parse_record(record: SQSRecord, *, logger: Logger, metrics: Metrics) -> Notification:
+    """The notification in one SQS record; a malformed one is logged, counted and raised.
+
+    Logs the warning "Malformed notification" (message id and reason; the reason names fields, never
+    their content: bodies may carry personal data), adds 1 to MalformedMessages, and raises the
+    MalformedNotification so the batch handler reports just this record as failed.
+    """
+    try:
+        return parse_notification(record.body)
+    except MalformedNotification as error:
+        logger.warning("Malformed notification", message_id=record.message_id, reason=str(error))
+        metrics.add_metric(name="MalformedMessages", unit=MetricUnit.Count, value=1)
+        raise
 
 
 def _json_object(text: object, what: str) -> dict:
