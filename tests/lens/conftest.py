@@ -41,3 +41,23 @@ def fixture_run():
         for evaluation in section["evaluations"]:
             index.setdefault((evaluation.stack, evaluation.logical_id, evaluation.rule_id), []).append(evaluation)
     return {"index": index, "packs": packs, "assembly": assembly.directory, "seconds": seconds, "document": document}
+
+
+@pytest.fixture(scope="session")
+def fixture_templates(request):
+    """The synthesized fixture templates by stack name, for calling rules on them directly.
+
+    They come from the session's one synthesis (fixture_run) and are kept for the process: the
+    templates do not depend on the rules, so a later pytest session in the same process (mutmut runs
+    the tests of each mutant in a fork of the process that ran them first) calls its rules on them
+    without synthesizing again. A plain `pytest` run has one session and synthesizes once either way.
+    """
+    import lens_cases
+
+    templates = lens_cases.SYNTHESIZED_TEMPLATES
+    if not templates:
+        from genai_blueprints.lens.assembly import CloudAssembly
+
+        assembly = CloudAssembly.read(request.getfixturevalue("fixture_run")["assembly"])
+        templates.update({template.stack: template for template, _ in assembly.templates})
+    return templates

@@ -2,8 +2,10 @@
 
 Each case builds a few raw L1 resources (``cdk.CfnResource`` with CloudFormation property names)
 into its own stack; the resource under test has the logical id ``Subject`` unless the case says
-otherwise. ``CASES[rule_id][case] = Case(build, expect)``. All cases go into one app that is
-synthesized once per test session (see conftest.py), because every synthesis costs jsii round trips.
+otherwise. ``CASES[rule_id][case] = Case(build, expect)``, and ``DETAILS[rule_id][case]`` is the exact
+detail its evaluation reports. lens_edge_cases.EDGE_CASES adds a fixture per exemption, branch and
+threshold. All cases go into one app that is synthesized once per test session (see conftest.py),
+because every synthesis costs jsii round trips.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Case:
     build: Callable[[cdk.Stack], None]
     expect: str
     subject: str = "Subject"
+    detail: str | None = None  # the exact detail of the evaluation (DETAILS holds those of CASES)
 
 
 def lens_app(**extra_context):
@@ -471,6 +474,227 @@ CASES: dict[str, dict[str, Case]] = {
 }
 
 
+# The exact detail each case's evaluation reports (CASES[rule_id][case] -> detail).
+DETAILS: dict[str, dict[str, str]] = {
+    "GenAILens-GENSEC01-BP01-a": {
+        C: "",
+        N: "grants bedrock:*",
+        NA: "no policy statements to check",
+        "token": "no policy statements to check",
+    },
+    "GenAILens-GENSEC01-BP01-b": {
+        C: "",
+        N: "Resource '*' on bedrock:InvokeModel",
+        NA: "no model invocation or retrieval permissions",
+        "token": "",
+    },
+    "GenAILens-GENSEC01-BP01-c": {
+        C: "",
+        N: "attaches AmazonBedrockFullAccess",
+        NA: "no managed policies",
+        "token": "ManagedPolicyArns unresolved",
+    },
+    "GenAILens-GENSEC01-BP02": {
+        C: "network isolation enabled",
+        N: "neither VpcConfig nor EnableNetworkIsolation",
+        NA: "EnableNetworkIsolation unresolved",
+        "token": "EnableNetworkIsolation unresolved",
+    },
+    "GenAILens-GENSEC01-BP03": {
+        C: "",
+        N: "role Role has S3 access on *",
+        NA: "role not defined in this stack",
+        "token": "role not defined in this stack",
+    },
+    "GenAILens-GENSEC02-BP01-a": {
+        C: "",
+        N: "no GuardrailConfiguration",
+        NA: "GuardrailConfiguration unresolved",
+        "token": "",
+    },
+    "GenAILens-GENSEC02-BP01-b": {
+        C: "PROMPT_ATTACK input strength HIGH",
+        N: "no PROMPT_ATTACK content filter",
+        NA: "content filters unresolved",
+        "token": "PROMPT_ATTACK strength unresolved",
+    },
+    "GenAILens-GENSEC02-BP01-c": {
+        C: "guardrail version 3",
+        N: "guardrail version DRAFT",
+        NA: "no guardrail (see GENSEC02-BP01-a)",
+        "token": "version is a reference (e.g. a GuardrailVersion resource)",
+    },
+    "GenAILens-GENSEC04-BP01-a": {
+        C: "",
+        N: "KmsKeyArn not set (AWS-owned key)",
+        NA: "ServerSideEncryptionConfiguration unresolved",
+        "token": "",
+    },
+    "GenAILens-GENSEC04-BP01-b": {
+        C: "",
+        N: "async output KmsKeyId not set",
+        NA: "not an asynchronous endpoint config",
+        "token": "AsyncInferenceConfig unresolved",
+    },
+    "GenAILens-GENSEC05-BP01": {
+        C: "",
+        N: "no SourceArn: any Bedrock agent in any account could invoke the function",
+        NA: "principal s3.amazonaws.com",
+        "token": "principal unresolved",
+    },
+    "GenAILens-GENREL01-BP01": {
+        C: "",
+        N: "no Application Auto Scaling target for this endpoint",
+        NA: "serverless endpoint",
+        "token": "",
+    },
+    "GenAILens-GENREL03-BP01-a": {
+        C: "",
+        N: "missing S3FailurePath, ErrorTopic",
+        NA: "not an asynchronous endpoint config",
+        "token": "AsyncInferenceConfig unresolved",
+    },
+    "GenAILens-GENREL03-BP01-b": {
+        C: "source queue has a DLQ",
+        N: "source queue has no RedrivePolicy",
+        NA: "source queue not in this stack",
+        "token": "event source unresolved or not in this stack",
+    },
+    "GenAILens-GENREL03-BP01-c": {
+        C: "subscribed queue Queue has a DLQ",
+        N: "lambda subscription without RedrivePolicy",
+        NA: "subscribed queue not in this stack",
+        "token": "protocol unresolved",
+    },
+    "GenAILens-GENREL03-BP02-a": {
+        C: "",
+        N: "IdleSessionTTLInSeconds 5400 outside 60..3600",
+        NA: "IdleSessionTTLInSeconds unresolved",
+        "token": "IdleSessionTTLInSeconds unresolved",
+    },
+    "GenAILens-GENREL03-BP02-b": {
+        C: "",
+        N: "Timeout not set (3 s default hides the real budget)",
+        NA: "CDK framework function",
+        "token": "",
+    },
+    "GenAILens-GENCOST05-BP01": {
+        C: "",
+        N: "no top-level TimeoutSeconds",
+        NA: "definition not in the template",
+        "token": "definition not in the template",
+    },
+    "GenAILens-GENOPS02-BP01": {
+        C: "dashboard Dashboard",
+        N: "no CloudWatch dashboard shows this resource's metrics",
+        NA: "a dashboard body is unresolved and may show this resource",
+        "token": "a dashboard body is unresolved and may show this resource",
+    },
+    "GenAILens-GENOPS02-BP02": {
+        C: "alarm Alarm",
+        N: "no CloudWatch alarm on this resource's metrics",
+        NA: "an alarm dimension is unresolved and may watch this resource",
+        "token": "an alarm dimension is unresolved and may watch this resource",
+    },
+    "GenAILens-GENOPS02-BP03": {
+        C: "",
+        N: "MaxConcurrentInvocationsPerInstance not set",
+        NA: "not an asynchronous endpoint config",
+        "token": "AsyncInferenceConfig unresolved",
+    },
+    "GenAILens-GENOPS03-BP01": {
+        C: "version Version",
+        N: "no PromptVersion: callers can only use the mutable DRAFT",
+        NA: "a PromptVersion's PromptArn is unresolved",
+        "token": "a PromptVersion's PromptArn is unresolved",
+    },
+    "GenAILens-GENOPS03-BP02": {
+        C: "",
+        N: "X-Ray tracing not enabled",
+        NA: "CDK framework function",
+        "token": "tracing mode unresolved",
+    },
+    "GenAILens-GENCOST02-BP02": {
+        C: "budget Budget (app=qa)",
+        N: "no AWS Budgets budget filters on a cost-allocation tag of this resource",
+        NA: "a budget's tag filter is unresolved",
+        "token": "tags unresolved",
+    },
+    "GenAILens-GENCOST03-BP02": {
+        C: "",
+        N: "variants without MaxTokens: v1",
+        NA: "no prompt overrides (service defaults cap the length)",
+        "token": "variants unresolved or absent",
+    },
+    "GenAILens-GENPERF04-BP02": {
+        C: "",
+        N: "embedding Dimensions not set (the model default, often its maximum, applies)",
+        NA: "KENDRA knowledge base",
+        "token": "knowledge base type unresolved",
+    },
+    "GenAILens-GENCOST04-BP01": {
+        C: "",
+        N: "3072 dimensions; consider 1024 or fewer",
+        NA: "dimensions unset or unresolved (see GENPERF04-BP02)",
+        "token": "dimensions unset or unresolved (see GENPERF04-BP02)",
+    },
+    "GenAILens-GENSUS01-BP01": {
+        C: "",
+        N: "scalable target MinCapacity is not 0",
+        NA: "real-time endpoint",
+        "token": "endpoint config not in this stack",
+    },
+    "GenAILens-GENSUS02-BP01-a": {
+        C: "",
+        N: "no enabled lifecycle rule",
+        NA: "lifecycle rules unresolved",
+        "token": "lifecycle rules unresolved",
+    },
+    "GenAILens-GENSUS02-BP01-b": {
+        C: "",
+        N: "logs kept forever",
+        NA: "DELIVERY log groups have a fixed one-day retention",
+        "token": "",
+    },
+    "MLLens-EndpointDataCapture": {
+        C: "",
+        N: "data capture not enabled: model monitoring has no data",
+        NA: "not a real-time endpoint config",
+        "token": "EnableCapture unresolved",
+    },
+    "MLLens-EndpointMonitoringSchedule": {
+        C: "schedule Schedule",
+        N: "no model monitoring schedule for this endpoint",
+        NA: "not a real-time endpoint",
+        "token": "endpoint config not in this stack",
+    },
+    "MLLens-EndpointVolumeEncryption": {
+        C: "",
+        N: "KmsKeyId not set for ml.m5.xlarge",
+        NA: "instance-store or serverless variants only",
+        "token": "instance type unresolved",
+    },
+    "Sustainability-LambdaArm64": {
+        C: "",
+        N: "x86_64 (Graviton uses less energy for the same work)",
+        NA: "CDK framework function",
+        "token": "architectures unresolved",
+    },
+    "Sustainability-InstanceRightSizing": {
+        C: "",
+        N: "review sizing of ml.p4d.24xlarge",
+        NA: "serverless variants only",
+        "token": "instance type unresolved",
+    },
+    "Sustainability-CurrentGenerationInstances": {
+        C: "",
+        N: "previous-generation ml.m4.xlarge",
+        NA: "serverless variants only",
+        "token": "instance type unresolved",
+    },
+}
+
+
 def _model_with_role(stack, s3_resource) -> None:
     role(stack)
     res(stack, "AWS::IAM::Policy", {"PolicyName": "p", "Roles": [{"Ref": "Role"}], "PolicyDocument": policy([allow(["s3:GetObject"], s3_resource)])}, "RolePolicy")
@@ -497,8 +721,20 @@ def stack_name(rule_id: str, case: str) -> str:
     return f"{rule_id}-{case}".replace("_", "-")
 
 
+# Stack name -> StackTemplate of the synthesized fixture app, filled once per process (conftest.fixture_templates).
+SYNTHESIZED_TEMPLATES: dict = {}
+
+
+def all_cases() -> list[tuple[str, str, Case, str]]:
+    """(rule id, case name, case, expected detail) of every fixture: CASES, then EDGE_CASES."""
+    from lens_edge_cases import EDGE_CASES
+
+    found = [(rule_id, name, case, DETAILS[rule_id][name]) for rule_id, cases in CASES.items() for name, case in cases.items()]
+    found += [(rule_id, name, case, case.detail) for rule_id, cases in EDGE_CASES.items() for name, case in cases.items()]
+    return found
+
+
 def build_fixture_app(app: cdk.App) -> None:
-    """One stack per (rule, case) in ``app``."""
-    for rule_id, cases in CASES.items():
-        for case_name, case in cases.items():
-            case.build(cdk.Stack(app, stack_name(rule_id, case_name)))
+    """One stack per (rule, case) in ``app``, for CASES and EDGE_CASES."""
+    for rule_id, case_name, case, _ in all_cases():
+        case.build(cdk.Stack(app, stack_name(rule_id, case_name)))
