@@ -118,6 +118,29 @@ class StatementReader:
         path = path.split("/", 1)[1] if "/" in path else path  # relative to the stack
         return path.removesuffix("/Resource")
 
+    # -- the whole statement of a template ------------------------------------------------------
+
+    def differences(self, *, roles: Mapping[str, set[Permission]], trusts: Mapping[str, set[Permission]],
+                    keys: Mapping[str, set[Permission]]) -> dict[str, Any]:
+        """How the template differs from a test's statement of every role's permissions, every trust
+        policy and every key policy: {} when it is exactly these. Each entry names the role or key and
+        the permissions missing from the template and those it has in addition."""
+        found: dict[str, Any] = {}
+        if self.role_paths() != set(roles) or set(roles) != set(trusts):
+            found["roles"] = {"in the template": sorted(self.role_paths()), "stated": sorted(roles),
+                              "trusts stated": sorted(trusts)}
+        if self.paths_of_type("AWS::KMS::Key") != set(keys):
+            found["keys"] = {"in the template": sorted(self.paths_of_type("AWS::KMS::Key")), "stated": sorted(keys)}
+        for kind, stated, read in (("permissions", roles, self.role_permissions),
+                                   ("trust", trusts, self.trust_permissions),
+                                   ("key policy", keys, self.key_policy_permissions)):
+            for path, expected in stated.items():
+                actual = read(path)
+                if actual != expected:
+                    found[f"{path} {kind}"] = {"missing": sorted(map(str, expected - actual)),
+                                               "extra": sorted(map(str, actual - expected))}
+        return found
+
     # -- finding resources ---------------------------------------------------------------------
 
     def path(self, logical_id: str) -> str:
