@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # Keep jsii's node child processes and pip quiet about things a newcomer cannot act on.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup synth test lens bench clean
+.PHONY: setup synth test lens bench mutation clean
 
 setup: $(VENV)/.installed node_modules/.installed $(LAMBDA_WHEELS)/.downloaded
 
@@ -48,6 +48,11 @@ test: setup
 ## Takes several minutes: run it on a quiet machine. BENCH_ARGS="--quick" checks the scripts only.
 bench: setup $(VENV)/.bench-installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## The mutation score of the handlers, the validation code and the lens rules (mutmut, one to two
+## hours on one core); writes docs/mutation.md. MUTATION_ARGS="--areas lens" runs one area.
+mutation: setup $(VENV)/.bench-installed
+	$(BIN)/python -m bench.mutation $(MUTATION_ARGS)
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -399,3 +399,36 @@ def outside_boundary(permissions: Iterable[Permission], boundary: Iterable[Permi
         if p.effect == "Allow" and not any(_matches(b.action, p.action) and _matches(b.resource, p.resource)
                                             for b in covering)
     }
+
+
+# --- What the blueprints' topics and keys let AWS services do (resource_policies.allow_service_to_publish)
+
+
+def from_alarms(account: str = "${AWS::AccountId}", region: str = "us-east-1") -> dict:
+    """CloudWatch alarms of the account and Region: aws:SourceArn and aws:SourceAccount."""
+    return {"StringEquals": {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:*"}}
+
+
+def from_budgets(account: str = "${AWS::AccountId}") -> dict:
+    """Budgets of the account (budget ARNs have no Region), as the AWS Budgets user guide's topic policy."""
+    return {"StringEquals": {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:budgets::{account}:*"}}
+
+
+def alarms_use_key(account: str = "${AWS::AccountId}", region: str = "us-east-1") -> set:
+    """The key-policy statement that lets CloudWatch alarms publish to a topic encrypted with the key."""
+    return {allow_principal("Service:cloudwatch.amazonaws.com", action, when=from_alarms(account, region))
+            for action in ("kms:Decrypt", "kms:GenerateDataKey*")}
+
+
+def budgets_use_key(account: str = "${AWS::AccountId}") -> set:
+    """The key-policy statement that lets AWS Budgets publish to a topic encrypted with the key."""
+    return {allow_principal("Service:budgets.amazonaws.com", action, when=from_budgets(account))
+            for action in ("kms:Decrypt", "kms:GenerateDataKey*")}
+
+
+def alarms_publish(topic: str, account: str = "${AWS::AccountId}", region: str = "us-east-1") -> set:
+    """The topic-policy statement that lets CloudWatch alarms publish to `topic` (a construct path)."""
+    return {allow_principal("Service:cloudwatch.amazonaws.com", "sns:Publish", f"${{{topic}}}",
+                            when=from_alarms(account, region))}

@@ -22,7 +22,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from genai_blueprints.feature_flags import BlueprintConstruct
-from genai_blueprints.resource_policies import allow_service_in_key_policy, warn_if_topic_imported
+from genai_blueprints.resource_policies import alarm_source_arn, allow_service_to_publish
 
 
 @runtime_checkable
@@ -37,15 +37,26 @@ class MonitoredBlueprint(Protocol):
 def new_alarm_topic(scope: Construct, key: kms.IKey, construct_id: str = "AlarmTopic") -> sns.Topic:
     """A blueprint's own alarm topic: KMS-encrypted with `key`, SSL only; CloudWatch may use the key."""
     topic = sns.Topic(scope, construct_id, master_key=key, enforce_ssl=True)
-    # CloudWatch publishes alarms to the encrypted topic with this key.
-    allow_service_in_key_policy(scope, key, "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"],
-                                purpose="CloudWatch alarms publishing to the alarm topic")
+    allow_alarms_to_publish(scope, topic)
     return topic
 
 
+def allow_alarms_to_publish(scope: IConstruct, topic: sns.ITopic) -> None:
+    """CloudWatch alarms of this account and Region may publish to `topic` and use its key.
+
+    enforce_ssl gives the topic an AWS::SNS::TopicPolicy, which replaces the default policy: without
+    this statement every alarm would fail with "CloudWatch Alarms is not authorized to perform:
+    SNS:Publish" (AWS Knowledge Center, cloudwatch-receive-sns-for-alarm-trigger). Conditions as in the
+    CloudWatch user guide's topic policy for alarm actions (aws:SourceArn of the alarms, aws:SourceAccount).
+    """
+    allow_service_to_publish(scope, topic, "cloudwatch.amazonaws.com", source_arn=alarm_source_arn(scope),
+                             purpose="CloudWatch alarms publishing to the alarm topic")
+
+
 def notify(alarm: cloudwatch.Alarm, topic: sns.ITopic) -> None:
-    """`alarm` notifies `topic` (an imported topic gets the warning its policy needs)."""
-    warn_if_topic_imported(alarm, topic, "cloudwatch.amazonaws.com", purpose="CloudWatch alarms notifying it")
+    """`alarm` notifies `topic`, whose topic and key policies let CloudWatch alarms publish (or, for an
+    imported topic, a warning names the statements its policies need)."""
+    allow_alarms_to_publish(alarm, topic)
     alarm.add_alarm_action(cloudwatch_actions.SnsAction(topic))
 
 

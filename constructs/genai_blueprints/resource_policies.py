@@ -65,7 +65,61 @@ def warn_key_policy_needed(scope: IConstruct, key: kms.IKey, statement: iam.Poli
     )
 
 
-def warn_if_topic_imported(scope: IConstruct, topic: sns.ITopic, service: str, *, purpose: str) -> None:
+def source_conditions(scope: IConstruct, source_arn: str) -> dict[str, Any]:
+    """Confused-deputy conditions for a service acting for this account's resources matching `source_arn`.
+
+    IAM user guide, "The confused deputy problem": a service principal's request carries
+    aws:SourceArn and aws:SourceAccount of the resource it acts for.
+    """
+    return {
+        "StringEquals": {"aws:SourceAccount": cdk.Stack.of(scope).account},
+        "ArnLike": {"aws:SourceArn": source_arn},
+    }
+
+
+def alarm_source_arn(scope: IConstruct) -> str:
+    """Every CloudWatch alarm of this stack's account and Region (arn:...:cloudwatch:<region>:<account>:alarm:*)."""
+    stack = cdk.Stack.of(scope)
+    return f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
+
+
+def budget_source_arn(scope: IConstruct) -> str:
+    """Every budget of this account: budget ARNs have no Region (arn:...:budgets::<account>:budget/<name>)."""
+    stack = cdk.Stack.of(scope)
+    return f"arn:{stack.partition}:budgets::{stack.account}:*"
+
+
+def allow_service_to_publish(scope: IConstruct, topic: sns.ITopic, service: str, *, source_arn: str,
+                             purpose: str) -> None:
+    """`service`, acting for resources matching `source_arn`, may publish to `topic` and use its key.
+
+    A topic made in the app gets the topic-policy statement (an AWS::SNS::TopicPolicy replaces the
+    topic's default policy, which is what let the account's services publish: AWS Knowledge Center,
+    "Why didn't I receive an SNS notification for my CloudWatch alarm trigger?"), and its
+    customer-managed key the key-policy statement (Amazon SNS developer guide, "Enable compatibility
+    between event sources from AWS services and encrypted topics": kms:GenerateDataKey* and
+    kms:Decrypt for the service principal, with aws:SourceArn). Both carry aws:SourceArn and
+    aws:SourceAccount. An imported topic gets a synth warning with the statements instead. CDK
+    merges identical statements, so calling this once per alarm adds each statement once.
+    """
+    conditions = source_conditions(scope, source_arn)
+    if not isinstance(topic, sns.Topic):
+        warn_if_topic_imported(scope, topic, service, purpose=purpose, conditions=conditions)
+        return
+    topic.add_to_resource_policy(iam.PolicyStatement(
+        sid=f"Allow{service.split('.')[0].capitalize()}ToPublish",  # AllowCloudwatchToPublish, AllowBudgetsToPublish
+        principals=[iam.ServicePrincipal(service)],
+        actions=["sns:Publish"],
+        resources=[topic.topic_arn],
+        conditions=conditions,
+    ))
+    if topic.master_key is not None:
+        allow_service_in_key_policy(scope, topic.master_key, service, ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                    purpose=purpose, conditions=conditions)
+
+
+def warn_if_topic_imported(scope: IConstruct, topic: sns.ITopic, service: str, *, purpose: str,
+                           conditions: Mapping[str, Any] | None = None) -> None:
     """Once per topic and service: an imported `topic` must let `service` publish (and use its key).
 
     The topic policy of a topic made elsewhere may not allow the service: a topic policy replaces the
@@ -83,7 +137,7 @@ def warn_if_topic_imported(scope: IConstruct, topic: sns.ITopic, service: str, *
         principals=[iam.ServicePrincipal(service)],
         actions=["sns:Publish"],
         resources=[topic.topic_arn],
-        conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(scope).account}},
+        conditions=dict(conditions) if conditions else {"StringEquals": {"aws:SourceAccount": cdk.Stack.of(scope).account}},
     )
     cdk.Annotations.of(topic).add_warning_v2(
         TOPIC_WARNING_ID,

@@ -39,6 +39,7 @@ from genai_blueprints.agents import (
 )
 from harness import REPO_ROOT, make_app, synthesize
 from iam_statements import (
+    alarms_use_key, budgets_use_key,
     StatementReader,
     account_root,
     allow,
@@ -168,25 +169,28 @@ OWN_BOUNDARIES = {
                                              handler_basics("Agent/ActionGrouplookup/Handler")),
 }
 
-CLOUDWATCH_ON_TOPIC_KEY = {
-    allow_principal("Service:cloudwatch.amazonaws.com", "kms:Decrypt"),
-    allow_principal("Service:cloudwatch.amazonaws.com", "kms:GenerateDataKey*"),
-}
+def bedrock_uses_agent_key(account: str = "${AWS::AccountId}") -> set:
+    """Bedrock encrypts and decrypts the agent's resources (Bedrock UG, encryption-agents.html), with the
+    agent's ARN as encryption context: any agent of the account and Region (the exact ARN would be a
+    circular reference: the agent names the key)."""
+    agents = {"StringLike": {"kms:EncryptionContext:aws:bedrock:arn": f"arn:aws:bedrock:us-east-1:{account}:agent/*"}}
+    return {allow_principal("Service:bedrock.amazonaws.com", action, when=agents)
+            for action in ("kms:Decrypt", "kms:GenerateDataKey")}
+
+
 SAMPLE_KEYS = {
     # The agent, guardrail, session table and orders share this key; every use is granted through IAM.
-    "Key": {default_key_statement()},
+    "Key": {default_key_statement(), *bedrock_uses_agent_key()},
     "Observability/Key": {
         default_key_statement(),
-        *CLOUDWATCH_ON_TOPIC_KEY,
-        allow_principal("Service:budgets.amazonaws.com", "kms:Decrypt"),
-        allow_principal("Service:budgets.amazonaws.com", "kms:GenerateDataKey*"),
+        *alarms_use_key(),
+        *budgets_use_key(),
     },
 }
 OWN_KEYS = {
-    "Agent/Key": {default_key_statement(ACCOUNT)},
-    # CloudWatch alarms publish to the agent's encrypted alarm topic (no aws:SourceAccount condition:
-    # reported as a hardening gap in issue 20's report).
-    "Agent/AlarmTopicKey": {default_key_statement(ACCOUNT), *CLOUDWATCH_ON_TOPIC_KEY},
+    "Agent/Key": {default_key_statement(ACCOUNT), *bedrock_uses_agent_key(ACCOUNT)},
+    # CloudWatch alarms publish to the agent's encrypted alarm topic.
+    "Agent/AlarmTopicKey": {default_key_statement(ACCOUNT), *alarms_use_key(ACCOUNT)},
 }
 
 

@@ -181,9 +181,13 @@ def test_execution_role_is_least_privilege(default_endpoint, template):
         "s3:GetObject", "s3:PutObject", "kms:Decrypt", "kms:GenerateDataKey", "sns:Publish",
         "logs:CreateLogGroup", "logs:DescribeLogStreams", "logs:CreateLogStream", "logs:PutLogEvents",
         "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:GetAuthorizationToken",
+        "cloudwatch:PutMetricData",
     }
-    # Resource "*" only where AWS offers no resource-level permission.
-    assert [a for a, resources in by_action.items() if "*" in resources] == ["ecr:GetAuthorizationToken"]
+    # Resource "*" only where AWS offers no resource-level permission; metrics only in SageMaker's namespaces.
+    assert sorted(a for a, resources in by_action.items() if "*" in resources) == [
+        "cloudwatch:PutMetricData", "ecr:GetAuthorizationToken"]
+    (metrics,) = [st for st in document["Statement"] if st["Action"] == "cloudwatch:PutMetricData"]
+    assert metrics["Condition"] == {"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}}
     assert by_action["ecr:BatchGetImage"] == ["arn:aws:ecr:us-east-1:763104351884:repository/huggingface-pytorch-inference"]
     rendered = json.dumps(by_action)
     assert "/input/*" in json.dumps(by_action["s3:GetObject"]) and "/output/*" not in json.dumps(by_action["s3:GetObject"])

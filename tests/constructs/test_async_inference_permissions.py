@@ -26,6 +26,7 @@ from aws_cdk import aws_iam as iam
 from genai_blueprints.async_inference import AsyncInferenceEndpoint, ModelData, ModelOptions, PngPostProcessor
 from harness import make_app, synthesize
 from iam_statements import (
+    alarms_use_key, budgets_use_key,
     StatementReader,
     account_root,
     allow,
@@ -113,6 +114,8 @@ def execution_role(endpoint: str, endpoint_name: str, account: str, repository: 
         allow("logs:CreateLogStream", f"{logs}:log-stream:*"),
         allow("logs:PutLogEvents", f"{logs}:log-stream:*"),
         allow("ecr:GetAuthorizationToken", "*"),
+        # SageMaker DG, CreateModel execution role permissions; scoped to SageMaker's metric namespaces.
+        allow("cloudwatch:PutMetricData", "*", when={"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}}),
         allow("ecr:BatchGetImage", repository),
         allow("ecr:GetDownloadUrlForLayer", repository),
         allow("ecr:BatchCheckLayerAvailability", repository),
@@ -168,8 +171,7 @@ def endpoint_key(account: str) -> set:
     }
     return {
         default_key_statement(account),
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:Decrypt"),
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:GenerateDataKey*"),
+        *alarms_use_key(account),
         allow_principal("Service:sns.amazonaws.com", "kms:Decrypt", when=sns_in_account),
         allow_principal("Service:sns.amazonaws.com", "kms:GenerateDataKey*", when=sns_in_account),
     }
@@ -201,20 +203,14 @@ SAMPLE_TRUSTS = {
     "Feedback/Handler/Role": {LAMBDA},
 }
 SAMPLE_KEYS = {
-    "ImageModel/Key": endpoint_key("${AWS::AccountId}") - {
-        # The sample's endpoint alarms notify the Observability topic, so its key needs no CloudWatch.
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:Decrypt"),
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:GenerateDataKey*"),
-    },
+    # The sample's endpoint alarms notify the Observability topic, so its key needs no CloudWatch.
+    "ImageModel/Key": endpoint_key("${AWS::AccountId}") - alarms_use_key(),
     "Observability/Key": {
         default_key_statement(),
         # CloudWatch alarms and AWS Budgets publish to the encrypted alarm topic (CloudWatch UG, "Using
         # Amazon CloudWatch alarms" - encrypted topics; Cost Management UG, budgets-sns-policy.html).
-        # No aws:SourceAccount / aws:SourceArn here: reported as a hardening gap in issue 20's report.
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:Decrypt"),
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:GenerateDataKey*"),
-        allow_principal("Service:budgets.amazonaws.com", "kms:Decrypt"),
-        allow_principal("Service:budgets.amazonaws.com", "kms:GenerateDataKey*"),
+        *alarms_use_key(),
+        *budgets_use_key(),
     },
 }
 

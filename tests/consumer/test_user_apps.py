@@ -201,6 +201,7 @@ def test_imported_resources_are_used_and_their_policies_named(user_apps: dict[st
         "indexing.s3vectors.amazonaws.com",                     # the S3 Vectors knowledge base
         "events.amazonaws.com", "events.amazonaws.com",         # both knowledge bases' ingestion queues
         "bedrock.amazonaws.com", f"logs.us-east-1.amazonaws.com",  # invocation logging
+        "bedrock.amazonaws.com",                                   # the agent's resources
         "cloudtrail.amazonaws.com", "cloudtrail.amazonaws.com",    # the audit trail
     ])
     topic_warnings = warnings["/TeamApp/TeamAlarms"]

@@ -33,6 +33,7 @@ from genai_blueprints.guardrails import Guardrail
 from genai_blueprints.knowledge_base import OpenSearchServerlessOptions, RagKnowledgeBase, VectorStore
 from harness import make_app, synthesize
 from iam_statements import (
+    alarms_use_key, budgets_use_key,
     StatementReader,
     account_root,
     allow,
@@ -125,14 +126,13 @@ def editor(kb: str, documents: str) -> set:
 
 
 def events_to_ingestion_queue(account: str) -> set:
-    """CDK's SqsQueue rule target lets EventBridge encrypt for the queue, this account only. An AWS
-    service sending to an encrypted queue needs kms:GenerateDataKey and kms:Decrypt (SQS DG, "Enable
-    compatibility between AWS services and encrypted queues",
+    """EventBridge sending to the encrypted ingestion queue and its dead-letter queue needs
+    kms:GenerateDataKey and kms:Decrypt, in the form the SQS DG documents (no condition: "Amazon SQS
+    Key management", configure KMS permissions for AWS services,
     https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html);
-    CDK also grants kms:Encrypt and kms:ReEncrypt* (more than needed; noted in issue 20's report)."""
-    own_account = {"StringEquals": {"aws:SourceAccount": account}}
-    return {allow_principal("Service:events.amazonaws.com", action, when=own_account)
-            for action in ("kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*")}
+    the queue policies tie delivery to the rule's ARN. `account` is unused: the statement names none."""
+    del account
+    return {allow_principal("Service:events.amazonaws.com", action) for action in ("kms:Decrypt", "kms:GenerateDataKey")}
 
 
 SAMPLE_ROLES = {
@@ -164,10 +164,8 @@ SAMPLE_KEYS = {
     "Guardrail/Key": {default_key_statement()},
     "Observability/Key": {
         default_key_statement(),
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:Decrypt"),
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:GenerateDataKey*"),
-        allow_principal("Service:budgets.amazonaws.com", "kms:Decrypt"),
-        allow_principal("Service:budgets.amazonaws.com", "kms:GenerateDataKey*"),
+        *alarms_use_key(),
+        *budgets_use_key(),
     },
 }
 
@@ -187,8 +185,7 @@ OWN_KEYS = {
     "Kb/Key": {
         default_key_statement(ACCOUNT),
         # The blueprint's own alarm topic is encrypted with its key.
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:Decrypt"),
-        allow_principal("Service:cloudwatch.amazonaws.com", "kms:GenerateDataKey*"),
+        *alarms_use_key(ACCOUNT),
         *events_to_ingestion_queue(ACCOUNT),
     },
     "Guardrail/Key": {default_key_statement(ACCOUNT)},

@@ -29,10 +29,23 @@ def test_alarm_topic_is_encrypted_with_the_key_and_ssl_only(platform_stack):
         {"PolicyDocument": {"Statement": Match.array_with([
             Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
             Match.object_like({
+                "Sid": "AllowCloudwatchToPublish",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                    "ArnLike": {"aws:SourceArn": {"Fn::Join": ["", [
+                        "arn:aws:cloudwatch:us-east-1:", {"Ref": "AWS::AccountId"}, ":alarm:*"]]}},
+                },
+            }),
+            Match.object_like({
                 "Sid": "AllowBudgetsToPublish",
                 "Principal": {"Service": "budgets.amazonaws.com"},
                 "Action": "sns:Publish",
-                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                    "ArnLike": {"aws:SourceArn": {"Fn::Join": ["", ["arn:aws:budgets::", {"Ref": "AWS::AccountId"}, ":*"]]}},
+                },
             }),
         ])}},
     )

@@ -40,6 +40,7 @@ from aws_cdk import aws_iam as iam
 
 from harness import make_app, synthesize
 from iam_statements import (
+    alarms_publish, alarms_use_key, budgets_use_key, from_budgets,
     StatementReader,
     account_root,
     allow,
@@ -130,11 +131,12 @@ TRUSTS = {
 KEYS = {
     "Observability/Key": {
         default_key_statement(),
-        # CloudWatch alarms and AWS Budgets publish to the encrypted alarm topic; SNS moves undeliverable
-        # emails into the encrypted dead-letter queue. None of the three has aws:SourceAccount /
-        # aws:SourceArn, where the blueprints' other service statements do (reported, issue 20's report).
-        *(allow_principal(f"Service:{service}.amazonaws.com", action)
-          for service in ("cloudwatch", "budgets", "sns") for action in ("kms:Decrypt", "kms:GenerateDataKey*")),
+        # CloudWatch alarms and AWS Budgets publish to the encrypted alarm topic (with aws:SourceArn and
+        # aws:SourceAccount); SNS moves undeliverable emails into the encrypted dead-letter queue (its
+        # source would be the topic, which is encrypted with this key: a circular reference).
+        *alarms_use_key(),
+        *budgets_use_key(),
+        *(allow_principal("Service:sns.amazonaws.com", action) for action in ("kms:Decrypt", "kms:GenerateDataKey*")),
     },
     "InvocationLogging/Key": {
         default_key_statement(),
@@ -172,10 +174,10 @@ def ssl_only_bucket(bucket: str) -> set:
 LOG_BUCKET = "${InvocationLogging/Bucket.Arn}"
 RESOURCE_POLICIES = {
     "Observability/AlarmTopic/Policy": {
-        # The budgets page's statement also has ArnLike aws:SourceArn arn:aws:budgets::<account>:*
-        # (missing here: issue 20's report).
+        # As the AWS Budgets and CloudWatch user guides' topic policies: aws:SourceArn and aws:SourceAccount.
         allow_principal("Service:budgets.amazonaws.com", "sns:Publish", "${Observability/AlarmTopic}",
-                        when=IN_ACCOUNT),
+                        when=from_budgets()),
+        *alarms_publish("Observability/AlarmTopic"),
         deny_principal("*", "sns:Publish", "${Observability/AlarmTopic}", when=INSECURE),
     },
     "Observability/EmailDeadLetterQueue/Policy": {

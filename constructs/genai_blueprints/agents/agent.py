@@ -26,6 +26,7 @@ from genai_blueprints.agents.options import AgentMonitoring, InvocationBounds, O
 from genai_blueprints.agents.schemas import ActionGroupSchema
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
+from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.guardrails import Guardrail
 from genai_blueprints.guardrails.interface import IGuardrail, check_guardrail
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
@@ -121,6 +122,7 @@ class GuardedAgent(MonitoredConstruct):
             self, "Key", enable_key_rotation=True, description=f"Encrypts the Bedrock agent {self.node.path}"
         )
         self.guardrail: IGuardrail = guardrail or Guardrail(self, "Guardrail", encryption_key=self.encryption_key)
+        self._allow_bedrock_to_encrypt_agent()
         self.role = self._build_role()
         self.agent = bedrock.CfnAgent(
             self,
@@ -431,6 +433,26 @@ class GuardedAgent(MonitoredConstruct):
         self.guardrail.grant_apply(role)
         self.encryption_key.grant(role, "kms:Decrypt", "kms:GenerateDataKey")
         return role
+
+    def _allow_bedrock_to_encrypt_agent(self) -> None:
+        """The key policy statement Bedrock needs to encrypt and decrypt the agent's resources.
+
+        Amazon Bedrock user guide, "Encryption of agent resources for agents created before January 22,
+        2025" (encryption-agents.html): bedrock.amazonaws.com may use kms:GenerateDataKey and kms:Decrypt
+        with the encryption context kms:EncryptionContext:aws:bedrock:arn of the agent. The agent's ARN
+        cannot be named (the agent names this key: a circular reference), so the condition matches this
+        account's agents in this Region. For agents created since then ("Encryption of agent resources
+        with customer managed keys", cmk-agent-resources.html) the callers of the agent APIs need the
+        key: CloudFormation's deployment role and the front door, through the key policy's delegation
+        to IAM (the front door's role is granted kms:GenerateDataKey and kms:Decrypt on the key).
+        """
+        stack = cdk.Stack.of(self)
+        agents = f"arn:{stack.partition}:bedrock:{stack.region}:{stack.account}:agent/*"
+        allow_service_in_key_policy(
+            self, self.encryption_key, "bedrock.amazonaws.com", ["kms:GenerateDataKey", "kms:Decrypt"],
+            conditions={"StringLike": {"kms:EncryptionContext:aws:bedrock:arn": agents}},
+            purpose="Amazon Bedrock encrypting and decrypting the agent's resources",
+        )
 
     def _own_alarm_topic(self) -> sns.Topic:
         """The agent's alarm topic when the app gives none: its own key (the agent's may be imported)."""

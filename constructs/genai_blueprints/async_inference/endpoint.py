@@ -455,6 +455,13 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             actions=["logs:CreateLogGroup", "logs:DescribeLogStreams"], resources=[log_group]))
         role.add_to_policy(iam.PolicyStatement(
             actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group}:log-stream:*"]))
+        # SageMaker's documented minimum for a CreateModel execution role includes cloudwatch:PutMetricData
+        # (SageMaker developer guide, "How to use SageMaker AI execution roles", CreateModel API). The action
+        # has no resource-level permissions; the cloudwatch:namespace condition key (Service Authorization
+        # Reference, Amazon CloudWatch) keeps it to SageMaker's own namespaces (/aws/sagemaker/...).
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["cloudwatch:PutMetricData"], resources=["*"],
+            conditions={"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}}))
         acknowledge_prefix_scoped_objects(
             role, self.bucket, [INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX],
             "the model reads requests and writes results and failures only there.",
@@ -476,7 +483,8 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
         self.role.add_to_policy(iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"], resources=["*"]))
         acknowledge(
             self.role, "AwsSolutions-IAM5[Resource::*]",
-            "ecr:GetAuthorizationToken has no resource-level permissions; image pulls are scoped to one repository"
+            "ecr:GetAuthorizationToken and cloudwatch:PutMetricData have no resource-level permissions (metrics are"
+            " limited to the /aws/sagemaker/ namespaces by condition); image pulls are scoped to one repository"
             " (and, with a VPC, ec2 network-interface actions, which SageMaker needs for any subnet).",
         )
         model_data_url = options.model_data.bind(self, self.role)

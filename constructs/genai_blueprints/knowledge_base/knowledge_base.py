@@ -9,7 +9,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -23,12 +22,13 @@ from constructs import Construct
 from genai_blueprints.acknowledgements import acknowledge, grantee_construct, nag_text
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket
+from genai_blueprints.event_queue_target import EncryptedQueueTarget
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.grants import grant_invoke_url
 from genai_blueprints.guardrails.interface import IGuardrail, check_guardrail
 from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
-from genai_blueprints.resource_policies import allow_service_in_key_policy, needs_policy_change, warn_key_policy_needed
+from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.knowledge_base.chunking import Chunking
 from genai_blueprints.knowledge_base.embedding_models import (
     EmbeddingOptions,
@@ -688,21 +688,14 @@ class RagKnowledgeBase(MonitoredConstruct):
             event_pattern=events.EventPattern(
                 source=["aws.s3"], detail_type=["Object Created", "Object Deleted"], detail=detail),
         )
-        self.ingestion_rule.add_target(targets.SqsQueue(
+        # The queue and key policies EventBridge needs, and no more (event_queue_target.py says where
+        # each is documented); an imported key must allow it itself.
+        self.ingestion_rule.add_target(EncryptedQueueTarget(
             self.ingestion_queue,
             dead_letter_queue=self.ingestion_dead_letter_queue,
             retry_attempts=10,
             max_event_age=cdk.Duration.hours(6),
         ))
-        # The SqsQueue target also lets events.amazonaws.com (this account only) use the queue's key
-        # (the flag that makes it "this account only" is pinned, genai_blueprints.feature_flags); an
-        # imported key must allow it itself.
-        if needs_policy_change(self.encryption_key):
-            warn_key_policy_needed(self, self.encryption_key, iam.PolicyStatement(
-                principals=[iam.ServicePrincipal("events.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
-            ), purpose="EventBridge sending document changes to the encrypted ingestion queue")
 
         handler = PythonHandlerFunction(
             self, "IngestionHandler",

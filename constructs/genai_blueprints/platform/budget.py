@@ -11,7 +11,7 @@ from constructs import Construct
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.platform.observability import EMAIL_ADDRESS
 from genai_blueprints.platform.tagging import CostAllocationTags
-from genai_blueprints.resource_policies import warn_if_topic_imported
+from genai_blueprints.resource_policies import allow_service_to_publish, budget_source_arn
 from genai_blueprints.validation import SNS_TOPIC, PropsValidator
 
 MAX_EMAIL_SUBSCRIBERS = 10  # AWS Budgets: up to 10 email subscribers and 1 SNS topic per notification
@@ -87,7 +87,8 @@ class CostBudget(BlueprintConstruct):
         subscribers = [budgets.CfnBudget.SubscriberProperty(subscription_type="EMAIL", address=email) for email in emails]
         if topic is not None:
             subscribers.append(budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=topic.topic_arn))
-            warn_if_topic_imported(self, topic, "budgets.amazonaws.com", purpose="AWS Budgets notifying it")
+            allow_service_to_publish(self, topic, "budgets.amazonaws.com", source_arn=budget_source_arn(self),
+                                     purpose="AWS Budgets notifying it")
         notifications = [
             budgets.CfnBudget.NotificationWithSubscribersProperty(
                 notification=budgets.CfnBudget.NotificationProperty(

@@ -10,7 +10,6 @@ from typing import Protocol, runtime_checkable
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -22,7 +21,7 @@ from genai_blueprints._deprecation import warn_deprecated
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.metrics import MetricOptions, blueprint_metric
 from genai_blueprints.monitoring import MonitoredBlueprint, MonitoredConstruct, new_alarm_topic, notify
-from genai_blueprints.resource_policies import allow_service_in_key_policy
+from genai_blueprints.resource_policies import allow_service_in_key_policy, allow_service_to_publish, budget_source_arn
 from genai_blueprints.regions import bedrock_model_region_problem
 from genai_blueprints.validation import DURATION, FLAG, KMS_KEY, TEXT, PropsValidator, resolved_region
 
@@ -110,18 +109,10 @@ class Observability(BlueprintConstruct):
             self, "Key", enable_key_rotation=True, description="Encrypts the app's alarm topic"
         )
         self.alarm_topic = new_alarm_topic(self, self.encryption_key)
-        # AWS Budgets publishes budget notifications to the encrypted topic with this key too.
-        allow_service_in_key_policy(self, self.encryption_key, "budgets.amazonaws.com",
-                                    ["kms:Decrypt", "kms:GenerateDataKey*"], purpose="AWS Budgets publishing to the alarm topic")
-        self.alarm_topic.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowBudgetsToPublish",
-                principals=[iam.ServicePrincipal("budgets.amazonaws.com")],
-                actions=["sns:Publish"],
-                resources=[self.alarm_topic.topic_arn],
-                conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(self).account}},
-            )
-        )
+        # AWS Budgets publishes budget notifications (CostBudget) to the topic, with its key. Conditions
+        # as in the AWS Budgets user guide, "Creating an Amazon SNS topic for budget notifications".
+        allow_service_to_publish(self, self.alarm_topic, "budgets.amazonaws.com", source_arn=budget_source_arn(self),
+                                 purpose="AWS Budgets publishing to the alarm topic")
         self.email_dead_letter_queue = self._build_email_dead_letter_queue() if alarm_emails else None
         for email in alarm_emails:
             self.alarm_topic.add_subscription(
