@@ -397,6 +397,9 @@ def test_post_processor_gets_its_own_queue_on_the_success_topic_and_prefix_scope
     assert subscriptions == [{
         "Protocol": "sqs", "RawMessageDelivery": True, "Endpoint": {"Fn::GetAtt": [queue, "Arn"]},
         "TopicArn": {"Ref": logical_id(template, "AWS::SNS::Topic", "/SuccessTopic/")},
+        # What SNS cannot deliver goes to the queue's own dead-letter queue.
+        "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [
+            logical_id(template, "AWS::SQS::Queue", "/Thumbnails/DeadLetterQueue/"), "Arn"]}},
     }]
     rules = template.find_resources("AWS::S3::Bucket")[logical_id(template, "AWS::S3::Bucket", "/IoBucket/")]
     assert "thumbnails/" in [r["Prefix"] for r in rules["Properties"]["LifecycleConfiguration"]["Rules"]]

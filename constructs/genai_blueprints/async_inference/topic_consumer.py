@@ -137,6 +137,10 @@ class TopicQueueConsumer(BlueprintConstruct):
             protocol=sns.SubscriptionProtocol.SQS,
             endpoint=self.queue.queue_arn,
             raw_message_delivery=True,
+            # A message SNS cannot deliver to the queue (a key or queue policy broken at run time) is
+            # kept in the queue's own dead-letter queue, whose alarm already watches it (SNS developer
+            # guide, "Amazon SNS dead-letter queues (DLQs)"); CDK adds the DLQ's policy for the topic.
+            dead_letter_queue=self.dead_letter_queue,
         )
         if policy.policy_dependable is not None:
             subscription.node.add_dependency(policy.policy_dependable)
