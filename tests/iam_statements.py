@@ -422,10 +422,10 @@ def alarms_use_key(account: str = "${AWS::AccountId}", region: str = "us-east-1"
             for action in ("kms:Decrypt", "kms:GenerateDataKey*")}
 
 
-def budgets_use_key(account: str = "${AWS::AccountId}") -> set:
-    """The key-policy statement that lets AWS Budgets publish to a topic encrypted with the key."""
-    return {allow_principal("Service:budgets.amazonaws.com", action, when=from_budgets(account))
-            for action in ("kms:Decrypt", "kms:GenerateDataKey*")}
+def budgets_use_key() -> set:
+    """The key-policy statement that lets AWS Budgets publish to a topic encrypted with the key: no
+    conditions, as the AWS Budgets user guide's statement (it documents them on the topic policy only)."""
+    return {allow_principal("Service:budgets.amazonaws.com", action) for action in ("kms:Decrypt", "kms:GenerateDataKey*")}
 
 
 def alarms_publish(topic: str, account: str = "${AWS::AccountId}", region: str = "us-east-1") -> set:

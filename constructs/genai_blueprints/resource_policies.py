@@ -90,7 +90,7 @@ def budget_source_arn(scope: IConstruct) -> str:
 
 
 def allow_service_to_publish(scope: IConstruct, topic: sns.ITopic, service: str, *, source_arn: str,
-                             purpose: str) -> None:
+                             purpose: str, key_conditions: bool = True) -> None:
     """`service`, acting for resources matching `source_arn`, may publish to `topic` and use its key.
 
     A topic made in the app gets the topic-policy statement (an AWS::SNS::TopicPolicy replaces the
@@ -98,9 +98,11 @@ def allow_service_to_publish(scope: IConstruct, topic: sns.ITopic, service: str,
     "Why didn't I receive an SNS notification for my CloudWatch alarm trigger?"), and its
     customer-managed key the key-policy statement (Amazon SNS developer guide, "Enable compatibility
     between event sources from AWS services and encrypted topics": kms:GenerateDataKey* and
-    kms:Decrypt for the service principal, with aws:SourceArn). Both carry aws:SourceArn and
-    aws:SourceAccount. An imported topic gets a synth warning with the statements instead. CDK
-    merges identical statements, so calling this once per alarm adds each statement once.
+    kms:Decrypt for the service principal; its step 3 adds aws:SourceArn and aws:SourceAccount "where
+    the service documents them"). The topic statement always carries both conditions; the key
+    statement only with `key_conditions` (False where the service documents its key statement
+    without them). An imported topic gets a synth warning with the statements instead. CDK merges
+    identical statements, so calling this once per alarm adds each statement once.
     """
     conditions = source_conditions(scope, source_arn)
     if not isinstance(topic, sns.Topic):
@@ -115,7 +117,7 @@ def allow_service_to_publish(scope: IConstruct, topic: sns.ITopic, service: str,
     ))
     if topic.master_key is not None:
         allow_service_in_key_policy(scope, topic.master_key, service, ["kms:Decrypt", "kms:GenerateDataKey*"],
-                                    purpose=purpose, conditions=conditions)
+                                    purpose=purpose, conditions=conditions if key_conditions else None)
 
 
 def warn_if_topic_imported(scope: IConstruct, topic: sns.ITopic, service: str, *, purpose: str,

@@ -55,7 +55,7 @@ def test_the_readme_app_synthesizes_in_a_cdk_init_project(consumer: Consumer, tm
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
     assert len(functions) == 2  # the result tracker and the PNG post-processor
     evaluations = json.loads((out / "lens-evaluations.json").read_text())
-    assert set(evaluations["packs"]) == {"GenAILens", "MLLens", "Sustainability"}
+    assert set(evaluations["packs"]) == {"GenAILens", "MLLens", "Sustainability", "DeliveryPaths"}
     # The post-processor's asset was bundled with its wheels, not zipped from the source folder.
     manifest = json.loads((out / "ImageGeneration.assets.json").read_text())
     staged = [out / file["source"]["path"] for file in manifest["files"].values()

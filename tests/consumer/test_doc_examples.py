@@ -322,7 +322,7 @@ def test_readme_example_passes_every_pack_unacknowledged(run_doc) -> None:
     evaluations_file = run.folder / "cdk.out" / "lens-evaluations.json"
     assert evaluations_file.exists(), "the README's app does not call add_lens_checks(app)"
     packs = json.loads(evaluations_file.read_text())["packs"]
-    assert set(packs) == {"GenAILens", "MLLens", "Sustainability"}
+    assert set(packs) == {"GenAILens", "MLLens", "Sustainability", "DeliveryPaths"}
     evaluations = [evaluation for pack in packs.values() for evaluation in pack["evaluations"]]
     unacknowledged = [f"{e['rule_id']} ({e['level']}) on {e['path']}: {e['detail']}" for e in evaluations
                       if e["compliance"] == "non_compliant" and not e["acknowledged"]]

@@ -22,7 +22,8 @@ def fixture_run():
 
     Returns (evaluations by (stack, logical id, rule id), the packs, the assembly directory, seconds).
     """
-    from genai_blueprints.lens import GenAILensChecks, MLLensChecks, SustainabilityLensChecks, read_evaluations
+    from genai_blueprints.lens import (
+        DeliveryPathChecks, GenAILensChecks, MLLensChecks, SustainabilityLensChecks, read_evaluations)
     import aws_cdk as cdk
     from lens_cases import build_fixture_app, lens_app
 
@@ -30,7 +31,7 @@ def fixture_run():
     # (The acknowledgement tests run without it, covering the other lookup.)
     app = lens_app(**{"aws:cdk:enable-path-metadata": True})
     build_fixture_app(app)
-    packs = [GenAILensChecks(app), MLLensChecks(app), SustainabilityLensChecks(app)]
+    packs = [GenAILensChecks(app), MLLensChecks(app), SustainabilityLensChecks(app), DeliveryPathChecks(app)]
     cdk.Validations.of(app).add_plugins(*packs)
     started = time.perf_counter()
     assembly = app.synth()

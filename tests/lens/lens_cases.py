@@ -717,6 +717,13 @@ def _capture(enabled) -> dict:
     return {"EnableCapture": enabled, "InitialSamplingPercentage": 100, "DestinationS3Uri": "s3://b/capture", "CaptureOptions": [{"CaptureMode": "Input"}]}
 
 
+# The delivery-path rules' fixtures live in their own module (it imports the helpers above).
+from delivery_cases import CASES as _DELIVERY_CASES, DETAILS as _DELIVERY_DETAILS  # noqa: E402
+
+CASES.update(_DELIVERY_CASES)
+DETAILS.update(_DELIVERY_DETAILS)
+
+
 def stack_name(rule_id: str, case: str) -> str:
     return f"{rule_id}-{case}".replace("_", "-")
 

@@ -658,3 +658,9 @@ EDGE_CASES: dict[str, dict[str, Case]] = {
 
 def _capture(enabled) -> dict:
     return {"EnableCapture": enabled, "InitialSamplingPercentage": 100, "DestinationS3Uri": "s3://b/capture", "CaptureOptions": [{"CaptureMode": "Input"}]}
+
+
+# The delivery-path rules' edge cases (their own module, like their CASES).
+from delivery_cases import EDGE_CASES as _DELIVERY_EDGE_CASES  # noqa: E402
+
+EDGE_CASES.update(_DELIVERY_EDGE_CASES)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from genai_blueprints.lens import GenAILensChecks, MLLensChecks, SustainabilityLensChecks
+from genai_blueprints.lens import DeliveryPathChecks, GenAILensChecks, MLLensChecks, SustainabilityLensChecks
 
 
-@pytest.mark.parametrize("pack_class", [GenAILensChecks, MLLensChecks, SustainabilityLensChecks], ids=lambda c: c.PACK_NAME)
+@pytest.mark.parametrize("pack_class", [GenAILensChecks, MLLensChecks, SustainabilityLensChecks, DeliveryPathChecks], ids=lambda c: c.PACK_NAME)
 def test_sample_apps_have_no_unacknowledged_lens_findings(sample_app, pack_class):
     pack = pack_class()
     report = pack.validate_scope(sample_app.app)

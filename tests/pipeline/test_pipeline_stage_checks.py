@@ -41,7 +41,7 @@ def test_awssolutions_and_every_lens_pack_ran_over_the_pipeline(pipeline_synth):
     # packs record every evaluation, compliant ones included.
     plugins = {plugin["pluginName"] for plugin in pipeline_synth.validation_report()["pluginReports"]}
     assert "AwsSolutions" in plugins
-    assert set(pipeline_synth.lens_evaluations()["packs"]) == {"GenAILens", "MLLens", "Sustainability"}
+    assert set(pipeline_synth.lens_evaluations()["packs"]) == {"GenAILens", "MLLens", "Sustainability", "DeliveryPaths"}
 
 
 def test_the_lens_evaluated_the_pipeline_stack_and_both_stages(pipeline_synth):

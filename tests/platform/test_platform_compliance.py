@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cdk_nag import AwsSolutionsChecks
 
-from genai_blueprints.lens import GenAILensChecks, MLLensChecks, SustainabilityLensChecks
+from genai_blueprints.lens import DeliveryPathChecks, GenAILensChecks, MLLensChecks, SustainabilityLensChecks
 from harness import cfn_lint_findings
 
 
@@ -23,7 +23,7 @@ def test_platform_stack_has_no_unacknowledged_aws_solutions_findings(platform_st
     assert findings == []
 
 
-@pytest.mark.parametrize("pack_class", [GenAILensChecks, MLLensChecks, SustainabilityLensChecks], ids=lambda c: c.PACK_NAME)
+@pytest.mark.parametrize("pack_class", [GenAILensChecks, MLLensChecks, SustainabilityLensChecks, DeliveryPathChecks], ids=lambda c: c.PACK_NAME)
 def test_platform_stack_has_no_unacknowledged_lens_findings(platform_stack, pack_class):
     pack = pack_class()
     report = pack.validate_scope(platform_stack.app)

@@ -456,9 +456,11 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
         role.add_to_policy(iam.PolicyStatement(
             actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group}:log-stream:*"]))
         # SageMaker's documented minimum for a CreateModel execution role includes cloudwatch:PutMetricData
-        # (SageMaker developer guide, "How to use SageMaker AI execution roles", CreateModel API). The action
-        # has no resource-level permissions; the cloudwatch:namespace condition key (Service Authorization
-        # Reference, Amazon CloudWatch) keeps it to SageMaker's own namespaces (/aws/sagemaker/...).
+        # on "*" (SageMaker developer guide, sagemaker-roles.html, "CreateModel API: Execution Role
+        # Permissions"); the action has no resource-level permissions. The cloudwatch:namespace condition
+        # (Service Authorization Reference, Amazon CloudWatch) is our tightening, not SageMaker's: it keeps
+        # the role to SageMaker's own namespace prefix (/aws/sagemaker/Endpoints, .../data-metrics);
+        # AWS/ namespaces are reserved for AWS and cannot be written with the role anyway.
         role.add_to_policy(iam.PolicyStatement(
             actions=["cloudwatch:PutMetricData"], resources=["*"],
             conditions={"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}}))

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
     from genai_blueprints.lens.checks import LENS_PACKS as LENS_PACKS
     from genai_blueprints.lens.assembly import LensTemplateNotFoundError as LensTemplateNotFoundError
     from genai_blueprints.lens.checks import add_lens_checks as add_lens_checks
+    from genai_blueprints.lens.packs import DeliveryPathChecks as DeliveryPathChecks
     from genai_blueprints.lens.packs import GenAILensChecks as GenAILensChecks
     from genai_blueprints.lens.packs import LensPack as LensPack
     from genai_blueprints.lens.packs import MLLensChecks as MLLensChecks
@@ -39,6 +40,7 @@ _EXPORTS = {
     "LENS_PACKS": "genai_blueprints.lens.checks",
     "LensPack": _PACKS,
     "LensTemplateNotFoundError": "genai_blueprints.lens.assembly",  # plain Python: catchable without cdk-nag
+    "DeliveryPathChecks": _PACKS,
     "GenAILensChecks": _PACKS,
     "MLLensChecks": _PACKS,
     "SustainabilityLensChecks": _PACKS,
@@ -48,6 +50,7 @@ if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt import is
 
 __all__ = [
     "BEST_PRACTICES",
+    "DeliveryPathChecks",
     "EVALUATIONS_FILE",
     "Evaluation",
     "GenAILensChecks",

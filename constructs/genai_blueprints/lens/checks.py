@@ -10,9 +10,9 @@ require_cdk_nag()
 import aws_cdk as cdk
 import cdk_nag
 
-from .packs import GenAILensChecks, MLLensChecks, SustainabilityLensChecks
+from .packs import DeliveryPathChecks, GenAILensChecks, MLLensChecks, SustainabilityLensChecks
 
-LENS_PACKS = (GenAILensChecks, MLLensChecks, SustainabilityLensChecks)
+LENS_PACKS = (GenAILensChecks, MLLensChecks, SustainabilityLensChecks, DeliveryPathChecks)
 
 
 def add_lens_checks(app: cdk.App, *, verbose: bool = False) -> list[cdk_nag.NagPack]:

@@ -41,13 +41,13 @@ require_cdk_nag()
 import aws_cdk as cdk
 import cdk_nag
 
-from . import genai, ml, sustainability
+from . import delivery, genai, ml, sustainability
 from .assembly import ACKNOWLEDGED_RULES_METADATA_KEY, CloudAssembly, EvaluatedResource, LensTemplateNotFoundError
 from .recording import Evaluation, write_pack_evaluations
 from .rule import LensRule, Level
 from .template import Compliance, Outcome, non_compliant, not_applicable
 
-__all__ = ["GenAILensChecks", "LensPack", "LensTemplateNotFoundError", "MLLensChecks", "SustainabilityLensChecks"]
+__all__ = ["DeliveryPathChecks", "GenAILensChecks", "LensPack", "LensTemplateNotFoundError", "MLLensChecks", "SustainabilityLensChecks"]
 
 _SEVERITIES = {Level.ERROR: "error", Level.WARN: "warning"}
 
@@ -231,3 +231,10 @@ class SustainabilityLensChecks(LensPack):
 
     PACK_NAME = sustainability.PACK
     RULES = sustainability.RULES
+
+
+class DeliveryPathChecks(LensPack):
+    """cdk-nag 3 pack for delivery paths between services: topic, queue and key policies (``delivery.py``)."""
+
+    PACK_NAME = delivery.PACK
+    RULES = delivery.RULES

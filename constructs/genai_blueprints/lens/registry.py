@@ -9,7 +9,7 @@ best-practice catalogue live in ``rule.py`` (a leaf module) and are re-exported 
 
 from __future__ import annotations
 
-from . import genai, ml, sustainability
+from . import delivery, genai, ml, sustainability
 from .rule import (
     BEST_PRACTICES,
     GENAI_LENS,
@@ -41,7 +41,7 @@ __all__ = [
 
 def all_rules() -> list[LensRule]:
     """Every rule of every lens pack, in pack then declaration order."""
-    return [*genai.RULES, *ml.RULES, *sustainability.RULES]
+    return [*genai.RULES, *ml.RULES, *sustainability.RULES, *delivery.RULES]
 
 
 def rule_by_id() -> dict[str, LensRule]:

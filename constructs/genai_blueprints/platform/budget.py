@@ -87,7 +87,7 @@ class CostBudget(BlueprintConstruct):
         subscribers = [budgets.CfnBudget.SubscriberProperty(subscription_type="EMAIL", address=email) for email in emails]
         if topic is not None:
             subscribers.append(budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=topic.topic_arn))
-            allow_service_to_publish(self, topic, "budgets.amazonaws.com", source_arn=budget_source_arn(self),
+            allow_service_to_publish(self, topic, "budgets.amazonaws.com", source_arn=budget_source_arn(self), key_conditions=False,
                                      purpose="AWS Budgets notifying it")
         notifications = [
             budgets.CfnBudget.NotificationWithSubscribersProperty(

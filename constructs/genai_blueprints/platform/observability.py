@@ -109,9 +109,10 @@ class Observability(BlueprintConstruct):
             self, "Key", enable_key_rotation=True, description="Encrypts the app's alarm topic"
         )
         self.alarm_topic = new_alarm_topic(self, self.encryption_key)
-        # AWS Budgets publishes budget notifications (CostBudget) to the topic, with its key. Conditions
-        # as in the AWS Budgets user guide, "Creating an Amazon SNS topic for budget notifications".
-        allow_service_to_publish(self, self.alarm_topic, "budgets.amazonaws.com", source_arn=budget_source_arn(self),
+        # AWS Budgets publishes budget notifications (CostBudget) to the topic, with its key. As the AWS
+        # Budgets user guide ("Creating an Amazon SNS topic for budget notifications", budgets-sns-policy):
+        # aws:SourceArn and aws:SourceAccount on the topic policy; its key statement has no conditions.
+        allow_service_to_publish(self, self.alarm_topic, "budgets.amazonaws.com", source_arn=budget_source_arn(self), key_conditions=False,
                                  purpose="AWS Budgets publishing to the alarm topic")
         self.email_dead_letter_queue = self._build_email_dead_letter_queue() if alarm_emails else None
         for email in alarm_emails:
