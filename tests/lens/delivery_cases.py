@@ -111,6 +111,17 @@ def _rule_case(queue_senders=("events.amazonaws.com",), dlq_senders=("events.ama
     return build
 
 
+def logged_bucket(stack, *, destination=None, policy_allows=True, encryption="AES256", with_policy=True):
+    res(stack, "AWS::S3::Bucket", {"BucketEncryption": {"ServerSideEncryptionConfiguration": [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": encryption}}]}}, "Logs")
+    if with_policy:
+        principal = "logging.s3.amazonaws.com" if policy_allows else "delivery.logs.amazonaws.com"
+        res(stack, "AWS::S3::BucketPolicy", {"Bucket": {"Ref": "Logs"}, "PolicyDocument": policy(
+            [service_allows(principal, "s3:PutObject", "arn:aws:s3:::logs/*")])}, "LogsPolicy")
+    res(stack, "AWS::S3::Bucket", {"LoggingConfiguration": {
+        "DestinationBucketName": destination if destination is not None else {"Ref": "Logs"}, "LogFilePrefix": "s/"}})
+
+
 CW, BUDGETS, SNS, EVENTS = "cloudwatch.amazonaws.com", "budgets.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com"
 KEY_FIX = '{"Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Effect": "Allow", "Principal": {"Service": "%s"}, "Resource": "*"}'
 
@@ -147,7 +158,22 @@ CASES = {
     },
 }
 
+CASES["DeliveryPaths-AccessLogsToBucket"] = {
+    "compliant": Case(lambda s: logged_bucket(s), C),
+    "non_compliant": Case(lambda s: logged_bucket(s, policy_allows=False), N),
+    "not_applicable": Case(lambda s: logged_bucket(s, destination="team-logs"), NA),
+    "token": Case(lambda s: logged_bucket(s, destination=imported("LogBucket")), NA),
+}
+
 DETAILS = {
+    "DeliveryPaths-AccessLogsToBucket": {
+        "compliant": "logging.s3.amazonaws.com may deliver to Logs",
+        "non_compliant": 'Subject -> Logs: the bucket policy of Logs does not allow it; add {"Action": "s3:PutObject",'
+                         ' "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Resource":'
+                         ' "<Logs>/<prefix>*"}',
+        "not_applicable": "the destination bucket is not in this template",
+        "token": "destination bucket unresolved",
+    },
     "DeliveryPaths-AlarmToTopic": {
         "compliant": f"{CW} may deliver to Topic",
         "non_compliant": 'Subject -> Topic: the topic policy of Topic does not allow it; add {"Action": "sns:Publish",'
@@ -178,6 +204,15 @@ DETAILS = {
 }
 
 EDGE_CASES = {
+    "DeliveryPaths-AccessLogsToBucket": {
+        "sse_kms_destination": Case(lambda s: logged_bucket(s, encryption="aws:kms"), N, detail=(
+            "Subject -> Logs: server access logs cannot be delivered to a bucket whose default encryption is"
+            " SSE-KMS; use SSE-S3 (AES256) on Logs")),
+        "log_delivery_acl": Case(lambda s: (logged_bucket(s, with_policy=False),), N, detail=(
+            'Subject -> Logs: the bucket policy of Logs does not allow it; add {"Action": "s3:PutObject",'
+            ' "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Resource": "<Logs>/<prefix>*"}')),
+        "no_logging": Case(lambda s: res(s, "AWS::S3::Bucket", {}), NA, detail="no server access logging"),
+    },
     "DeliveryPaths-AlarmToTopic": {
         # SNS's default topic policy lets the owner account's services publish.
         "default_topic_policy": Case(_alarm_case(with_policy=False), C, detail=f"{CW} may deliver to Topic"),

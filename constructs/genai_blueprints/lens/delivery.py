@@ -240,6 +240,47 @@ def check_rule_to_queue(resource: Resource, template: StackTemplate) -> Outcome:
                         "sqs:SendMessage", default_allows=False, none_found="no target is a queue in this template")
 
 
+def check_access_logs_to_bucket(resource: Resource, template: StackTemplate) -> Outcome:
+    """S3 server access logs -> the destination bucket.
+
+    Amazon S3 user guide, "Enabling Amazon S3 server access logging" (enable-server-access-logging):
+    the destination bucket's policy allows logging.s3.amazonaws.com s3:PutObject (or, the older way,
+    its ACL grants the log delivery group write: AccessControl LogDeliveryWrite); and the destination
+    bucket's default encryption is SSE-S3, because server access logs cannot be delivered to a bucket
+    whose default encryption is SSE-KMS.
+    """
+    logging = resource.properties.get("LoggingConfiguration")
+    if logging is None:
+        return not_applicable("no server access logging")
+    # Read raw: a Ref to a bucket of this template is what this rule follows, not an unresolved value.
+    destination = logging.get("DestinationBucketName") if isinstance(logging, dict) else None
+    target = template.resolve_target(destination, "AWS::S3::Bucket") if destination is not None else None
+    if target is None and (destination is None or is_intrinsic(destination)):
+        return not_applicable("destination bucket unresolved")
+    if target is None:
+        return not_applicable("the destination bucket is not in this template")
+    documents = [policy.prop("PolicyDocument") for policy in template.resources("AWS::S3::BucketPolicy")
+                 if target.logical_id in referenced_ids(policy.prop("Bucket"))]
+    service = "logging.s3.amazonaws.com"
+    if documents:
+        allowed = _document_allows(documents, service, "s3:PutObject")
+    else:
+        allowed = target.prop("AccessControl") == "LogDeliveryWrite"
+    if allowed is None:
+        return not_applicable(f"bucket policy of {target.logical_id} unresolved")
+    if not allowed:
+        hop = Hop(f"bucket policy of {target.logical_id}", {
+            "Effect": "Allow", "Principal": {"Service": service}, "Action": "s3:PutObject",
+            "Resource": f"<{target.logical_id}>/<prefix>*"})
+        return non_compliant(hop.describe(resource.logical_id, target.logical_id))
+    algorithms = [get(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")
+                  for rule in as_list(target.prop("BucketEncryption", "ServerSideEncryptionConfiguration"))]
+    if any(isinstance(algorithm, str) and algorithm.startswith("aws:kms") for algorithm in algorithms):
+        return non_compliant(f"{resource.logical_id} -> {target.logical_id}: server access logs cannot be delivered to"
+                             f" a bucket whose default encryption is SSE-KMS; use SSE-S3 (AES256) on {target.logical_id}")
+    return compliant(f"{service} may deliver to {target.logical_id}")
+
+
 def _rule(suffix: str, title: str, explanation: str, resource_type: str, check) -> LensRule:
     return lens_rule(pack=PACK, lens=DELIVERY_PATHS, pillar=RELIABILITY, suffix=suffix, level=Level.ERROR,
                      title=title, explanation=explanation, resource_types=(resource_type,), check=check)
@@ -257,6 +298,10 @@ RULES: list[LensRule] = [
           f"Without it, overspending notifies nobody. {_HOW}", "AWS::Budgets::Budget", check_budget_to_topic),
     _rule("TopicToQueue", "SNS may send to the subscribed queue and its dead-letter queue, and use their key",
           f"Without it, SNS drops the messages. {_HOW}", "AWS::SNS::Subscription", check_topic_to_queue),
+    _rule("AccessLogsToBucket", "S3 may deliver server access logs to the destination bucket",
+          "Without a bucket policy (or ACL) that lets logging.s3.amazonaws.com write, or with SSE-KMS default "
+          "encryption on the destination, no access log arrives. A destination outside the template, or an "
+          "unresolved policy, is not applicable.", "AWS::S3::Bucket", check_access_logs_to_bucket),
     _rule("RuleToQueue", "EventBridge may send to each target queue and dead-letter queue, and use their key",
           f"Without it, events are dropped after retries. {_HOW}", "AWS::Events::Rule", check_rule_to_queue),
 ]
