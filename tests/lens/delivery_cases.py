@@ -122,6 +122,18 @@ def logged_bucket(stack, *, destination=None, policy_allows=True, encryption="AE
         "DestinationBucketName": destination if destination is not None else {"Ref": "Logs"}, "LogFilePrefix": "s/"}})
 
 
+LOGS_STATEMENT = {"Effect": "Allow", "Principal": {"Service": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"},
+                                                                                ".amazonaws.com"]]}},
+                  "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                  "Resource": "*"}
+
+
+def encrypted_log_group(stack, *, logs_allowed=True, key_id=None):
+    statements = [LOGS_STATEMENT] if logs_allowed else [service_allows("logs.amazonaws.com", "kms:Decrypt")]
+    res(stack, "AWS::KMS::Key", {"KeyPolicy": policy(statements)}, "Key")
+    res(stack, "AWS::Logs::LogGroup", {"KmsKeyId": key_id if key_id is not None else get_att("Key", "Arn")})
+
+
 CW, BUDGETS, SNS, EVENTS = "cloudwatch.amazonaws.com", "budgets.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com"
 KEY_FIX = '{"Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Effect": "Allow", "Principal": {"Service": "%s"}, "Resource": "*"}'
 
@@ -165,7 +177,22 @@ CASES["DeliveryPaths-AccessLogsToBucket"] = {
     "token": Case(lambda s: logged_bucket(s, destination=imported("LogBucket")), NA),
 }
 
+CASES["DeliveryPaths-LogGroupToKey"] = {
+    "compliant": Case(lambda s: encrypted_log_group(s), C),
+    "non_compliant": Case(lambda s: encrypted_log_group(s, logs_allowed=False), N),
+    "not_applicable": Case(lambda s: res(s, "AWS::Logs::LogGroup", {"RetentionInDays": 7}), NA),
+    "token": Case(lambda s: encrypted_log_group(s, key_id=imported("LogKey")), NA),
+}
+
 DETAILS = {
+    "DeliveryPaths-LogGroupToKey": {
+        "compliant": "CloudWatch Logs may use Key",
+        "non_compliant": 'Subject -> Key: the key policy of Key does not allow it; add {"Action": ["kms:Encrypt*",'
+                         ' "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], "Effect":'
+                         ' "Allow", "Principal": {"Service": "logs.<region>.amazonaws.com"}, "Resource": "*"}',
+        "not_applicable": "log group not encrypted with a customer managed key",
+        "token": "the key is not in this template",
+    },
     "DeliveryPaths-AccessLogsToBucket": {
         "compliant": "logging.s3.amazonaws.com may deliver to Logs",
         "non_compliant": 'Subject -> Logs: the bucket policy of Logs does not allow it; add {"Action": "s3:PutObject",'

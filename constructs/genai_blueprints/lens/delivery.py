@@ -281,6 +281,52 @@ def check_access_logs_to_bucket(resource: Resource, template: StackTemplate) -> 
     return compliant(f"{service} may deliver to {target.logical_id}")
 
 
+LOGS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:DescribeKey")
+
+
+def _names_logs_service(statement: dict) -> bool:
+    """The statement's principal is CloudWatch Logs of some Region (logs.<region>.amazonaws.com)."""
+    principal = statement.get("Principal")
+    services = principal.get("Service") if isinstance(principal, dict) else []
+    services = services if isinstance(services, list) else [services]  # as_list() drops an intrinsic
+    for service in services:
+        text = json.dumps(service)  # a Region given as {"Ref": "AWS::Region"} is inside a Fn::Join
+        if "logs." in text and "amazonaws.com" in text:
+            return True
+    return False
+
+
+def check_log_group_to_key(resource: Resource, template: StackTemplate) -> Outcome:
+    """CloudWatch Logs -> the KMS key of an encrypted log group.
+
+    Amazon CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS Key Management
+    Service" (encrypt-log-data-kms): the key policy allows logs.<region>.amazonaws.com kms:Encrypt*,
+    kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*; without it, creating the log
+    group fails.
+    """
+    key_ref = resource.prop("KmsKeyId")
+    if key_ref is None:
+        return not_applicable("log group not encrypted with a customer managed key")
+    key = template.resolve_target(resource.properties.get("KmsKeyId"), KEY)
+    if key is None:
+        return not_applicable("the key is not in this template")
+    statements = get(key.prop("KeyPolicy"), "Statement")
+    if is_unresolved(statements) or is_intrinsic(statements):
+        return not_applicable("the key policy is unresolved")
+    allowed = {action for statement in as_list(statements)
+               if isinstance(statement, dict) and statement.get("Effect", "Allow") == "Allow"
+               and _names_logs_service(statement)
+               for action in LOGS_KEY_ACTIONS if _allows_action(statement, action)}
+    missing = [action for action in LOGS_KEY_ACTIONS if action not in allowed]
+    if missing:
+        hop = Hop(f"key policy of {key.logical_id}", {
+            "Effect": "Allow", "Principal": {"Service": "logs.<region>.amazonaws.com"},
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            "Resource": "*"})
+        return non_compliant(hop.describe(resource.logical_id, key.logical_id))
+    return compliant(f"CloudWatch Logs may use {key.logical_id}")
+
+
 def _rule(suffix: str, title: str, explanation: str, resource_type: str, check) -> LensRule:
     return lens_rule(pack=PACK, lens=DELIVERY_PATHS, pillar=RELIABILITY, suffix=suffix, level=Level.ERROR,
                      title=title, explanation=explanation, resource_types=(resource_type,), check=check)
@@ -302,6 +348,10 @@ RULES: list[LensRule] = [
           "Without a bucket policy (or ACL) that lets logging.s3.amazonaws.com write, or with SSE-KMS default "
           "encryption on the destination, no access log arrives. A destination outside the template, or an "
           "unresolved policy, is not applicable.", "AWS::S3::Bucket", check_access_logs_to_bucket),
+    _rule("LogGroupToKey", "CloudWatch Logs may use the key that encrypts the log group",
+          "Without a key-policy statement for logs.<region>.amazonaws.com, the log group cannot be created or "
+          "written. A key outside the template, or an unresolved key policy, is not applicable.",
+          "AWS::Logs::LogGroup", check_log_group_to_key),
     _rule("RuleToQueue", "EventBridge may send to each target queue and dead-letter queue, and use their key",
           f"Without it, events are dropped after retries. {_HOW}", "AWS::Events::Rule", check_rule_to_queue),
 ]
