@@ -18,12 +18,6 @@ from __future__ import annotations
 from constructs import Construct
 
 PINNED_FLAGS: dict[str, bool] = {
-    # EventBridge -> a KMS-encrypted queue: the queue and key policies let events.amazonaws.com in
-    # for this account only (aws:SourceAccount). Without the flag they allow any account's rules.
-    "@aws-cdk/aws-events:eventsTargetQueueSameAccount": True,
-    # SNS -> an encrypted SQS subscription: the key lets sns.amazonaws.com decrypt only for the
-    # subscribed topic (aws:SourceArn), not for every topic.
-    "@aws-cdk/aws-sns-subscriptions:restrictSqsDescryption": True,
     # A function's layers render in a fixed order and are part of its version hash.
     "@aws-cdk/aws-lambda:recognizeLayerVersion": True,
 }

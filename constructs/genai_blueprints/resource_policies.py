@@ -51,11 +51,6 @@ def allow_service_in_key_policy(
     allow_in_key_policy(scope, key, statement, purpose=purpose)
 
 
-def needs_policy_change(key: kms.IKey) -> bool:
-    """True where CDK cannot change the key's policy (the key is not made in this app)."""
-    return not isinstance(key, kms.Key)
-
-
 def warn_key_policy_needed(scope: IConstruct, key: kms.IKey, statement: iam.PolicyStatement, *, purpose: str) -> None:
     """A warning on `scope`: the imported `key`'s policy must contain `statement` for `purpose`."""
     cdk.Annotations.of(scope).add_warning_v2(

@@ -67,13 +67,18 @@ def _matches(pattern: str, value: str) -> bool:
     return fnmatch.fnmatchcase(value.lower(), pattern.lower())
 
 
+def _services(statement: dict) -> list[Any]:
+    """The statement's service principals, intrinsics kept (as_list() would drop a Fn::Join)."""
+    principal = statement.get("Principal")
+    services = principal.get("Service", []) if isinstance(principal, dict) else []
+    return services if isinstance(services, list) else [services]
+
+
 def _names_service(statement: dict, service: str) -> bool:
     principal = statement.get("Principal")
     if principal == "*" or (isinstance(principal, dict) and principal.get("AWS") == "*"):
         return True
-    if not isinstance(principal, dict):
-        return False
-    return service in [value for value in as_list(principal.get("Service")) if isinstance(value, str)]
+    return service in _services(statement)
 
 
 def _allows_action(statement: dict, action: str) -> bool:
@@ -285,15 +290,10 @@ LOGS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:Gene
 
 
 def _names_logs_service(statement: dict) -> bool:
-    """The statement's principal is CloudWatch Logs of some Region (logs.<region>.amazonaws.com)."""
-    principal = statement.get("Principal")
-    services = principal.get("Service") if isinstance(principal, dict) else []
-    services = services if isinstance(services, list) else [services]  # as_list() drops an intrinsic
-    for service in services:
-        text = json.dumps(service)  # a Region given as {"Ref": "AWS::Region"} is inside a Fn::Join
-        if "logs." in text and "amazonaws.com" in text:
-            return True
-    return False
+    """The statement's principal is CloudWatch Logs of some Region (logs.<region>.amazonaws.com); a
+    Region given as {"Ref": "AWS::Region"} sits inside a Fn::Join, so the rendered JSON is searched."""
+    return any("logs." in json.dumps(service) and "amazonaws.com" in json.dumps(service)
+               for service in _services(statement))
 
 
 def check_log_group_to_key(resource: Resource, template: StackTemplate) -> Outcome:
