@@ -720,8 +720,12 @@ def _capture(enabled) -> dict:
 # The delivery-path rules' fixtures live in their own module (it imports the helpers above).
 from delivery_cases import CASES as _DELIVERY_CASES, DETAILS as _DELIVERY_DETAILS  # noqa: E402
 
+from delivery_role_cases import CASES as _ROLE_CASES, DETAILS as _ROLE_DETAILS  # noqa: E402
+
 CASES.update(_DELIVERY_CASES)
+CASES.update(_ROLE_CASES)
 DETAILS.update(_DELIVERY_DETAILS)
+DETAILS.update(_ROLE_DETAILS)
 
 
 def stack_name(rule_id: str, case: str) -> str:

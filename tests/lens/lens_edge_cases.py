@@ -663,4 +663,8 @@ def _capture(enabled) -> dict:
 # The delivery-path rules' edge cases (their own module, like their CASES).
 from delivery_cases import EDGE_CASES as _DELIVERY_EDGE_CASES  # noqa: E402
 
+from delivery_role_cases import EDGE_CASES as _ROLE_EDGE_CASES  # noqa: E402
+
 EDGE_CASES.update(_DELIVERY_EDGE_CASES)
+for _rule_id, _cases in _ROLE_EDGE_CASES.items():
+    EDGE_CASES.setdefault(_rule_id, {}).update(_cases)

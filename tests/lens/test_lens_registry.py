@@ -20,7 +20,7 @@ def test_rule_ids_are_unique_and_well_formed():
         assert re.fullmatch(r"[A-Za-z]+-[A-Za-z0-9-]+", rule.id), rule.id
         assert rule.acknowledgement_id == f"{rule.pack}::{rule.id}"
         assert rule.pillar in PILLARS
-        assert rule.resource_types and all(t.startswith("AWS::") for t in rule.resource_types)
+        assert rule.resource_types and all(t.startswith(("AWS::", "Custom::")) for t in rule.resource_types)
         assert isinstance(rule.level, Level)
         assert rule.title and rule.explanation
 

@@ -5,29 +5,51 @@ alarm's topic whose policy does not let CloudWatch publish, a queue whose key do
 encrypt. These rules read a template as a graph of deliveries. Each rule belongs to the producer's
 resource type and follows each of its edges to a target in the same template; for each edge:
 
-1. the target's resource policy (topic or queue policy) allows the producer's service principal the
-   action, and no unconditional Deny takes it away. A topic with no AWS::SNS::TopicPolicy keeps SNS's
-   default policy, under which the owner account's services publish; a queue with no queue policy
-   lets no service principal send;
+1. the target's resource policy (topic, queue or bucket policy, Lambda permission) allows the
+   producer's service principal the action, and no unconditional Deny takes it away. A topic with no
+   AWS::SNS::TopicPolicy keeps SNS's default policy, under which the owner account's CloudWatch and
+   Budgets publish; a queue or bucket with no policy lets no service principal in;
 2. where the target is encrypted with a key in the template, the key policy allows the service
    kms:GenerateDataKey and kms:Decrypt (an AWS managed key, alias/aws/sns or alias/aws/sqs, never
    does: its policy cannot be changed).
 
-Conditions are not evaluated: a statement that names the principal and the action counts as allowing
-(the construct tests state the conditions exactly). A target outside the template (an imported ARN,
-a parameter) is not applicable, and so is an unresolved policy. Pages each edge follows are cited on
-its rule.
+Producers that act through a role (SageMaker, Lambda's event source mappings, Bedrock) are in
+delivery_roles.py; the hops themselves in delivery_hops.py. Conditions are not evaluated (a
+statement that names the principal and the action counts as allowing; the construct tests state
+the conditions exactly), except that a condition key the producer is documented not to support
+closes the statement. A target outside the template (an imported ARN, a parameter) is not
+applicable, and so is an unresolved policy. Pages each edge follows are cited on its rule.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from .rule import PILLARS, LensRule, Level, lens_rule
+from . import delivery_roles
+from .delivery_hops import (
+    ANY_CONDITION,
+    BUCKET,
+    FUNCTION,
+    KEY,
+    QUEUE,
+    TOPIC,
+    PACK,
+    Hop,
+    allows_action,
+    check_edges,
+    delivery_rule as _rule,
+    document_allows,
+    evaluate,
+    key_hop,
+    key_of,
+    merge,
+    resource_policies_of,
+    resolve_all,
+    role_hop,
+    services,
+)
+from .rule import LensRule
 from .template import (
     Outcome,
     Resource,
@@ -42,135 +64,12 @@ from .template import (
     referenced_ids,
 )
 
-PACK = "DeliveryPaths"
-DELIVERY_PATHS = "Delivery paths"
-RELIABILITY = PILLARS[2]
-
-TOPIC, QUEUE, KEY = "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::KMS::Key"
-KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
-AWS_MANAGED_KEYS = ("alias/aws/sns", "alias/aws/sqs")
-
-
-@dataclass(frozen=True)
-class Hop:
-    """A closed hop: what is missing where, and the statement that would open it."""
-
-    where: str  # "topic policy of Topic", "key policy of Key"
-    statement: dict
-
-    def describe(self, producer: str, target: str) -> str:
-        return (f"{producer} -> {target}: the {self.where} does not allow it; add "
-                f"{json.dumps(self.statement, sort_keys=True)}")
-
-
-def _matches(pattern: str, value: str) -> bool:
-    return fnmatch.fnmatchcase(value.lower(), pattern.lower())
-
-
-def _services(statement: dict) -> list[Any]:
-    """The statement's service principals, intrinsics kept (as_list() would drop a Fn::Join)."""
-    principal = statement.get("Principal")
-    services = principal.get("Service", []) if isinstance(principal, dict) else []
-    return services if isinstance(services, list) else [services]
-
-
-def _names_service(statement: dict, service: str) -> bool:
-    principal = statement.get("Principal")
-    if principal == "*" or (isinstance(principal, dict) and principal.get("AWS") == "*"):
-        return True
-    return service in _services(statement)
-
-
-def _allows_action(statement: dict, action: str) -> bool:
-    return any(isinstance(pattern, str) and _matches(pattern, action) for pattern in as_list(statement.get("Action")))
-
-
-def _document_allows(documents: Iterable[Any], service: str, action: str) -> bool | None:
-    """Whether the policy documents let `service` do `action`; None when one is unresolved."""
-    allowed = False
-    for document in documents:
-        statements = get(document, "Statement")
-        if is_unresolved(statements) or is_intrinsic(statements):
-            return None
-        for statement in as_list(statements):
-            if not isinstance(statement, dict) or not _names_service(statement, service):
-                continue
-            if not _allows_action(statement, action):
-                continue
-            if statement.get("Effect") == "Deny" and not statement.get("Condition"):
-                return False
-            if statement.get("Effect", "Allow") == "Allow":
-                allowed = True
-    return allowed
-
-
-def _policies_of(template: StackTemplate, target: Resource) -> list[Any] | None:
-    """The resource-policy documents attached to a topic or queue; None if none is (default policy)."""
-    if target.type == TOPIC:
-        kinds = (("AWS::SNS::TopicPolicy", "Topics"), ("AWS::SNS::TopicInlinePolicy", "TopicArn"))
-    else:
-        kinds = (("AWS::SQS::QueuePolicy", "Queues"), ("AWS::SQS::QueueInlinePolicy", "Queue"))
-    documents = [policy.prop("PolicyDocument") for kind, key in kinds for policy in template.resources(kind)
-                 if target.logical_id in referenced_ids(policy.prop(key))]
-    return documents or None
-
-
-def _key_hop(template: StackTemplate, target: Resource, service: str) -> Hop | None | str:
-    """The closed key hop of `target`'s encryption, None when open, or a reason it is not applicable."""
-    key_ref = target.prop("KmsMasterKeyId")
-    if key_ref is None:
-        return None
-    if isinstance(key_ref, str):
-        if key_ref in AWS_MANAGED_KEYS:
-            return Hop(f"AWS managed key {key_ref} (its policy cannot change: use a customer managed key)",
-                       _key_statement(service))
-        return f"key {key_ref} is not in this template"
-    key = template.resolve_target(key_ref, KEY)
-    if key is None:
-        return "the key is not in this template"
-    allowed = [_document_allows([key.prop("KeyPolicy")], service, action) for action in KEY_ACTIONS]
-    if None in allowed:
-        return "the key policy is unresolved"
-    return None if all(allowed) else Hop(f"key policy of {key.logical_id}", _key_statement(service))
-
-
-def _key_statement(service: str) -> dict:
-    return {"Effect": "Allow", "Principal": {"Service": service}, "Action": list(KEY_ACTIONS), "Resource": "*"}
-
-
-def _check_edges(producer: Resource, template: StackTemplate, targets: list[Any], target_type: str, service: str,
-                 action: str, *, default_allows: bool, none_found: str) -> Outcome:
-    """Every edge from `producer` to a `target_type` in the template is open at both hops."""
-    in_template = []
-    for value in targets:
-        target = template.resolve_target(value, target_type)
-        if target is not None and target not in in_template:
-            in_template.append(target)
-    if not in_template:
-        return not_applicable(none_found)
-    reasons = []
-    for target in in_template:
-        documents = _policies_of(template, target)
-        if documents is None:
-            allowed: bool | None = default_allows
-        else:
-            allowed = _document_allows(documents, service, action)
-        if allowed is None:
-            reasons.append(f"policy of {target.logical_id} unresolved")
-            continue
-        if not allowed:
-            kind = "topic policy" if target_type == TOPIC else "queue policy"
-            hop = Hop(f"{kind} of {target.logical_id}", {
-                "Effect": "Allow", "Principal": {"Service": service}, "Action": action,
-                "Resource": f"<{target.logical_id}>"})
-            return non_compliant(hop.describe(producer.logical_id, target.logical_id))
-        key_hop = _key_hop(template, target, service)
-        if isinstance(key_hop, Hop):
-            return non_compliant(key_hop.describe(producer.logical_id, target.logical_id))
-        if isinstance(key_hop, str):
-            reasons.append(key_hop)
-    names = ", ".join(target.logical_id for target in in_template)
-    return compliant(f"{service} may deliver to {names}" + (f" ({'; '.join(reasons)})" if reasons else ""))
+# EventBridge user guide, eb-use-resource-based (Amazon SNS permissions): "You can't use Condition
+# blocks in Amazon SNS topic policies for EventBridge"; Amazon SNS developer guide, sns-key-management:
+# "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not
+# supported for EventBridge-to-encrypted topics".
+EVENTS_TOPIC_POLICY_UNSUPPORTED = (ANY_CONDITION,)
+EVENTS_TOPIC_KEY_UNSUPPORTED = ("aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID")
 
 
 def check_alarm_to_topic(resource: Resource, template: StackTemplate) -> Outcome:
@@ -186,7 +85,7 @@ def check_alarm_to_topic(resource: Resource, template: StackTemplate) -> Outcome
     if any(is_unresolved(value) or is_intrinsic(value) for value in actions):
         return not_applicable("alarm actions unresolved")
     targets = [action for value in actions for action in as_list(value)]
-    return _check_edges(resource, template, targets, TOPIC, "cloudwatch.amazonaws.com", "sns:Publish",
+    return check_edges(resource, template, targets, TOPIC, "cloudwatch.amazonaws.com", "sns:Publish",
                         default_allows=True, none_found="no alarm action is a topic in this template")
 
 
@@ -204,7 +103,7 @@ def check_budget_to_topic(resource: Resource, template: StackTemplate) -> Outcom
     targets = [get(subscriber, "Address") for notification in as_list(notifications)
                for subscriber in as_list(get(notification, "Subscribers"))
                if get(subscriber, "SubscriptionType") == "SNS"]
-    return _check_edges(resource, template, targets, TOPIC, "budgets.amazonaws.com", "sns:Publish",
+    return check_edges(resource, template, targets, TOPIC, "budgets.amazonaws.com", "sns:Publish",
                         default_allows=True, none_found="no budget notification goes to a topic in this template")
 
 
@@ -222,9 +121,63 @@ def check_topic_to_queue(resource: Resource, template: StackTemplate) -> Outcome
     targets = [resource.prop("RedrivePolicy", "deadLetterTargetArn")]
     if protocol == "sqs":
         targets.insert(0, resource.prop("Endpoint"))
-    return _check_edges(resource, template, [t for t in targets if t is not None], QUEUE, "sns.amazonaws.com",
+    return check_edges(resource, template, [t for t in targets if t is not None], QUEUE, "sns.amazonaws.com",
                         "sqs:SendMessage", default_allows=False,
                         none_found="no queue of this template receives from the subscription")
+
+
+def check_topic_to_function(resource: Resource, template: StackTemplate) -> Outcome:
+    """SNS subscriptions (protocol lambda) -> Lambda functions.
+
+    AWS Lambda developer guide, "Invoking Lambda functions with Amazon SNS notifications" (with-sns):
+    the function's resource-based policy (an AWS::Lambda::Permission) must let sns.amazonaws.com
+    lambda:InvokeFunction, with the topic as its SourceArn.
+    """
+    protocol = resource.prop("Protocol")
+    if is_unresolved(protocol) or is_intrinsic(protocol):
+        return not_applicable("protocol unresolved")
+    if protocol != "lambda":
+        return not_applicable("not a Lambda subscription")
+    return check_edges(resource, template, [resource.prop("Endpoint")], FUNCTION, "sns.amazonaws.com",
+                       "lambda:InvokeFunction", default_allows=False,
+                       none_found="the subscribed function is not in this template")
+
+
+def _rule_targets(resource: Resource) -> list[Any] | None:
+    targets = resource.prop("Targets")
+    if is_unresolved(targets) or is_intrinsic(targets):
+        return None
+    return [get(target, "Arn") for target in as_list(targets)]
+
+
+def check_rule_to_topic(resource: Resource, template: StackTemplate) -> Outcome:
+    """EventBridge rule targets -> SNS topics.
+
+    EventBridge user guide, eb-use-resource-based (Amazon SNS permissions): the topic policy must
+    allow events.amazonaws.com sns:Publish, with no Condition block; eb-troubleshooting ("My rule
+    runs, but I don't see any messages published into my Amazon SNS topic"): an encrypted topic's key
+    must allow it kms:GenerateDataKey and kms:Decrypt, and sns-key-management: without
+    aws:SourceAccount, aws:SourceArn or aws:SourceOrgID conditions.
+    """
+    targets = _rule_targets(resource)
+    if targets is None:
+        return not_applicable("targets unresolved")
+    return check_edges(resource, template, targets, TOPIC, "events.amazonaws.com", "sns:Publish",
+                       default_allows=False, none_found="no target is a topic in this template",
+                       unsupported=EVENTS_TOPIC_POLICY_UNSUPPORTED, key_unsupported=EVENTS_TOPIC_KEY_UNSUPPORTED)
+
+
+def check_rule_to_function(resource: Resource, template: StackTemplate) -> Outcome:
+    """EventBridge rule targets -> Lambda functions.
+
+    EventBridge user guide, eb-use-resource-based (AWS Lambda permissions): the function's
+    resource-based policy must let events.amazonaws.com lambda:InvokeFunction for the rule.
+    """
+    targets = _rule_targets(resource)
+    if targets is None:
+        return not_applicable("targets unresolved")
+    return check_edges(resource, template, targets, FUNCTION, "events.amazonaws.com", "lambda:InvokeFunction",
+                       default_allows=False, none_found="no target is a function in this template")
 
 
 def check_rule_to_queue(resource: Resource, template: StackTemplate) -> Outcome:
@@ -241,7 +194,7 @@ def check_rule_to_queue(resource: Resource, template: StackTemplate) -> Outcome:
     targets = []
     for target in as_list(targets_value):
         targets += [get(target, "Arn"), get(target, "DeadLetterConfig", "Arn")]
-    return _check_edges(resource, template, [t for t in targets if t is not None], QUEUE, "events.amazonaws.com",
+    return check_edges(resource, template, [t for t in targets if t is not None], QUEUE, "events.amazonaws.com",
                         "sqs:SendMessage", default_allows=False, none_found="no target is a queue in this template")
 
 
@@ -264,11 +217,10 @@ def check_access_logs_to_bucket(resource: Resource, template: StackTemplate) -> 
         return not_applicable("destination bucket unresolved")
     if target is None:
         return not_applicable("the destination bucket is not in this template")
-    documents = [policy.prop("PolicyDocument") for policy in template.resources("AWS::S3::BucketPolicy")
-                 if target.logical_id in referenced_ids(policy.prop("Bucket"))]
+    documents = resource_policies_of(template, target)
     service = "logging.s3.amazonaws.com"
     if documents:
-        allowed = _document_allows(documents, service, "s3:PutObject")
+        allowed = document_allows(documents, service, "s3:PutObject")
     else:
         allowed = target.prop("AccessControl") == "LogDeliveryWrite"
     if allowed is None:
@@ -293,7 +245,7 @@ def _names_logs_service(statement: dict) -> bool:
     """The statement's principal is CloudWatch Logs of some Region (logs.<region>.amazonaws.com); a
     Region given as {"Ref": "AWS::Region"} sits inside a Fn::Join, so the rendered JSON is searched."""
     return any("logs." in json.dumps(service) and "amazonaws.com" in json.dumps(service)
-               for service in _services(statement))
+               for service in services(statement))
 
 
 def check_log_group_to_key(resource: Resource, template: StackTemplate) -> Outcome:
@@ -316,7 +268,7 @@ def check_log_group_to_key(resource: Resource, template: StackTemplate) -> Outco
     allowed = {action for statement in as_list(statements)
                if isinstance(statement, dict) and statement.get("Effect", "Allow") == "Allow"
                and _names_logs_service(statement)
-               for action in LOGS_KEY_ACTIONS if _allows_action(statement, action)}
+               for action in LOGS_KEY_ACTIONS if allows_action(statement, action)}
     missing = [action for action in LOGS_KEY_ACTIONS if action not in allowed]
     if missing:
         hop = Hop(f"key policy of {key.logical_id}", {
@@ -327,9 +279,113 @@ def check_log_group_to_key(resource: Resource, template: StackTemplate) -> Outco
     return compliant(f"CloudWatch Logs may use {key.logical_id}")
 
 
-def _rule(suffix: str, title: str, explanation: str, resource_type: str, check) -> LensRule:
-    return lens_rule(pack=PACK, lens=DELIVERY_PATHS, pillar=RELIABILITY, suffix=suffix, level=Level.ERROR,
-                     title=title, explanation=explanation, resource_types=(resource_type,), check=check)
+# S3 event notifications, in CloudFormation's own shape (AWS::S3::Bucket NotificationConfiguration)
+# and in the S3 API's shape CDK's Custom::S3BucketNotifications carries (PutBucketNotificationConfiguration).
+S3_NOTIFICATION_TARGETS = (
+    (("QueueConfigurations", "Queue"), ("QueueConfigurations", "QueueArn"), QUEUE, "sqs:SendMessage"),
+    (("TopicConfigurations", "Topic"), ("TopicConfigurations", "TopicArn"), TOPIC, "sns:Publish"),
+    (("LambdaConfigurations", "Function"), ("LambdaFunctionConfigurations", "LambdaFunctionArn"), FUNCTION,
+     "lambda:InvokeFunction"),
+)
+
+
+def check_bucket_notifications(resource: Resource, template: StackTemplate) -> Outcome:
+    """S3 event notifications -> SQS queues, SNS topics and Lambda functions.
+
+    Amazon S3 user guide, "Granting permissions to publish event notification messages to a
+    destination" (grant-destinations-permissions-to-s3): the topic or queue policy must allow
+    s3.amazonaws.com SNS:Publish / SQS:SendMessage, and the function's resource-based policy
+    lambda:InvokeFunction; for an encrypted topic or queue, the customer managed key must allow
+    s3.amazonaws.com kms:GenerateDataKey and kms:Decrypt (sqs-key-management, sns-key-management).
+    """
+    configuration = resource.properties.get("NotificationConfiguration")
+    if configuration is None:
+        return not_applicable("no event notifications")
+    if is_intrinsic(configuration) or not isinstance(configuration, dict):
+        return not_applicable("notification configuration unresolved")
+    outcomes = []
+    for native, api, target_type, action in S3_NOTIFICATION_TARGETS:
+        entries = [get(configuration, name) for name in dict.fromkeys((native[0], api[0]))]
+        if any(is_unresolved(value) for value in entries):
+            return not_applicable("notification configuration unresolved")
+        targets = [get(entry, native[1]) or get(entry, api[1]) for value in entries for entry in as_list(value)]
+        if targets:
+            outcomes.append(check_edges(resource, template, targets, target_type, "s3.amazonaws.com", action,
+                                        default_allows=False, none_found=""))
+    return merge(outcomes, "no notification goes to a queue, topic or function in this template")
+
+
+def check_trail_to_bucket(resource: Resource, template: StackTemplate) -> Outcome:
+    """CloudTrail -> its S3 bucket, its KMS key, and its CloudWatch Logs log group.
+
+    AWS CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail" (create-s3-bucket-policy-for-
+    cloudtrail): the bucket policy allows cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject;
+    "Configure AWS KMS key policies for CloudTrail" (create-kms-key-policy-for-cloudtrail): the key
+    allows it kms:GenerateDataKey* and kms:DescribeKey; "Sending events to CloudWatch Logs"
+    (send-cloudtrail-events-to-cloudwatch-logs): the role CloudTrail assumes may
+    logs:CreateLogStream and logs:PutLogEvents on the log group.
+    """
+    bucket = resource.properties.get("S3BucketName")
+    if bucket is None or (is_intrinsic(bucket) and template.resolve_target(bucket, BUCKET) is None):
+        return not_applicable("the trail's bucket is not in this template")
+    service = "cloudtrail.amazonaws.com"
+    outcomes = [check_edges(resource, template, [bucket], BUCKET, service, action, default_allows=False,
+                            none_found="the trail's bucket is not in this template", check_key=False)
+                for action in ("s3:GetBucketAcl", "s3:PutObject")]
+    key_ref = resource.properties.get("KMSKeyId")
+    closed = key_hop(template, key_ref, service, ("kms:GenerateDataKey", "kms:DescribeKey"))
+    if isinstance(closed, Hop):
+        key = key_of(template, key_ref)
+        outcomes.append(non_compliant(closed.describe(resource.logical_id, key.logical_id if isinstance(
+            key, Resource) else str(key_ref))))
+    role = template.resolve_target(resource.properties.get("CloudWatchLogsRoleArn"), "AWS::IAM::Role")
+    log_group = template.resolve_target(resource.properties.get("CloudWatchLogsLogGroupArn"), "AWS::Logs::LogGroup")
+    if role is not None and log_group is not None:
+        closed = role_hop(template, role, ("logs:CreateLogStream", "logs:PutLogEvents"), log_group)
+        if isinstance(closed, Hop):
+            outcomes.append(non_compliant(closed.describe(resource.logical_id, log_group.logical_id)))
+    return merge(outcomes, "the trail's bucket is not in this template")
+
+
+INVOCATION_LOGGING_TYPES = ("Custom::BedrockModelInvocationLogging", "Custom::AWS")
+
+
+def check_invocation_logging(resource: Resource, template: StackTemplate) -> Outcome:
+    """Bedrock model invocation logging -> its S3 bucket (and key) and its CloudWatch Logs log group.
+
+    Amazon Bedrock user guide, "Monitor model invocation using CloudWatch Logs and Amazon S3"
+    (model-invocation-logging): the bucket policy allows bedrock.amazonaws.com s3:PutObject; a bucket
+    encrypted with a customer managed key lets it kms:GenerateDataKey; for CloudWatch Logs, Bedrock
+    assumes a role (trusting bedrock.amazonaws.com) that may logs:CreateLogStream and
+    logs:PutLogEvents on the log group. CloudFormation has no resource type for the configuration, so
+    this rule reads the custom resource that calls PutModelInvocationLoggingConfiguration:
+    genai-blueprints' own, or an AwsCustomResource (Custom::AWS) making that call.
+    """
+    rendered = json.dumps(resource.properties)
+    if resource.type == "Custom::AWS" and "putmodelinvocationloggingconfiguration" not in rendered.lower():
+        return not_applicable("not a Bedrock invocation logging configuration")
+    referenced = referenced_ids(resource.properties)
+    buckets = resolve_all(template, [{"Ref": ref} for ref in sorted(referenced)], BUCKET)
+    roles = resolve_all(template, [{"Ref": ref} for ref in sorted(referenced)], "AWS::IAM::Role")
+    log_groups = resolve_all(template, [{"Ref": ref} for ref in sorted(referenced)], "AWS::Logs::LogGroup")
+    service = "bedrock.amazonaws.com"
+    outcomes = []
+    if buckets:
+        outcomes.append(check_edges(resource, template, [{"Ref": bucket.logical_id} for bucket in buckets], BUCKET,
+                                    service, "s3:PutObject", default_allows=False, none_found=""))
+    for role in roles:
+        trusted = evaluate([role.prop("AssumeRolePolicyDocument")], lambda statement: service in services(statement),
+                           "sts:AssumeRole").allowed
+        if trusted is False:
+            return non_compliant(Hop(f"trust policy of {role.logical_id}", {
+                "Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}).describe(
+                    resource.logical_id, role.logical_id))
+        for log_group in log_groups:
+            closed = role_hop(template, role, ("logs:CreateLogStream", "logs:PutLogEvents"), log_group)
+            if isinstance(closed, Hop):
+                return non_compliant(closed.describe(resource.logical_id, log_group.logical_id))
+            outcomes.append(compliant(f"{service} may deliver to {log_group.logical_id} as {role.logical_id}"))
+    return merge(outcomes, "no log destination in this template")
 
 
 _HOW = ("Checks the target's resource policy and, for a target encrypted with a key in the template, the key "
@@ -354,4 +410,25 @@ RULES: list[LensRule] = [
           "AWS::Logs::LogGroup", check_log_group_to_key),
     _rule("RuleToQueue", "EventBridge may send to each target queue and dead-letter queue, and use their key",
           f"Without it, events are dropped after retries. {_HOW}", "AWS::Events::Rule", check_rule_to_queue),
+    _rule("RuleToTopic", "EventBridge may publish to each target topic, and use its key",
+          f"EventBridge supports no Condition block in the topic policy and no aws:SourceAccount/aws:SourceArn on "
+          f"the key: such a statement counts as closed. {_HOW}", "AWS::Events::Rule", check_rule_to_topic),
+    _rule("RuleToFunction", "EventBridge may invoke each target function",
+          "Without an AWS::Lambda::Permission for events.amazonaws.com the invocation is refused. A function outside"
+          " the template is not applicable.", "AWS::Events::Rule", check_rule_to_function),
+    _rule("TopicToFunction", "SNS may invoke the subscribed function",
+          "Without an AWS::Lambda::Permission for sns.amazonaws.com the notifications are dropped. A function outside"
+          " the template is not applicable.", "AWS::SNS::Subscription", check_topic_to_function),
+    _rule("BucketNotifications", "S3 may deliver each event notification to its queue, topic or function, and use "
+          "their key", f"Without it, S3 refuses the notification configuration or drops events. {_HOW}",
+          (BUCKET, "Custom::S3BucketNotifications"), check_bucket_notifications),
+    _rule("TrailToBucket", "CloudTrail may write to its bucket, use its key and its log group",
+          "Without a bucket-policy statement for cloudtrail.amazonaws.com (s3:GetBucketAcl and s3:PutObject) and a "
+          "key-policy statement (kms:GenerateDataKey*, kms:DescribeKey), the trail cannot be created. A bucket "
+          "outside the template is not applicable.", "AWS::CloudTrail::Trail", check_trail_to_bucket),
+    _rule("InvocationLogging", "Bedrock may write invocation logs to the bucket and, through its role, the log group",
+          "Read from the custom resource that configures logging (CloudFormation has no resource type for it). "
+          "Without it, invocation logs are lost. Destinations outside the template are not applicable.",
+          INVOCATION_LOGGING_TYPES, check_invocation_logging),
+    *delivery_roles.RULES,
 ]
