@@ -352,8 +352,15 @@ def trail(stack, *, bucket_actions=("s3:GetBucketAcl", "s3:PutObject"), key_acti
 
 
 def invocation_logging(stack, *, bucket_principal=BEDROCK, trusted=BEDROCK, logs_actions=("logs:CreateLogStream",
-                       "logs:PutLogEvents"), type_="Custom::BedrockModelInvocationLogging", call="", config=None):
-    res(stack, "AWS::S3::Bucket", {}, "Logs")
+                       "logs:PutLogEvents"), type_="Custom::BedrockModelInvocationLogging", call="", config=None,
+                       key_services=None):
+    bucket = {}
+    if key_services is not None:  # SSE-KMS with a key whose policy names key_services
+        res(stack, "AWS::KMS::Key", {"KeyPolicy": policy([service_allows(service, "kms:GenerateDataKey")
+                                                          for service in key_services])}, "Key")
+        bucket = {"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
+            "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": get_att("Key", "Arn")}}]}}
+    res(stack, "AWS::S3::Bucket", bucket, "Logs")
     res(stack, "AWS::S3::BucketPolicy", {"Bucket": {"Ref": "Logs"}, "PolicyDocument": policy(
         [service_allows(bucket_principal, "s3:PutObject", "arn:aws:s3:::logs/*")])}, "LogsPolicy")
     res(stack, "AWS::Logs::LogGroup", {}, "LogGroup")
@@ -444,6 +451,12 @@ EDGE_CASES["DeliveryPaths-TrailToBucket"] = {
 }
 
 EDGE_CASES["DeliveryPaths-InvocationLogging"] = {
+    # The Bedrock guide asks only kms:GenerateDataKey of the bucket's key.
+    "bucket_key_open": Case(lambda s: invocation_logging(s, key_services=(BEDROCK,)), C, detail=(
+        "bedrock.amazonaws.com may deliver to Logs; bedrock.amazonaws.com may deliver to LogGroup as DeliveryRole")),
+    "bucket_key_closed": Case(lambda s: invocation_logging(s, key_services=(S3,)), N, detail=(
+        'Subject -> Logs: the key policy of Key does not allow it; add {"Action": ["kms:GenerateDataKey"], '
+        '"Effect": "Allow", "Principal": {"Service": "bedrock.amazonaws.com"}, "Resource": "*"}')),
     "role_not_trusted": Case(lambda s: invocation_logging(s, trusted="logs.amazonaws.com"), N, detail="Subject -> DeliveryRole: the trust policy of DeliveryRole does not allow it; add {\"Action\": \"sts:AssumeRole\", \"Effect\": \"Allow\", \"Principal\": {\"Service\": \"bedrock.amazonaws.com\"}}"),
     "role_cannot_write": Case(lambda s: invocation_logging(s, logs_actions=("logs:CreateLogStream",)), N, detail="Subject -> LogGroup: the identity policy of DeliveryRole does not allow it; add {\"Action\": [\"logs:CreateLogStream\", \"logs:PutLogEvents\"], \"Effect\": \"Allow\", \"Resource\": \"<LogGroup>\", \"attached to\": \"DeliveryRole\"}"),
     "aws_custom_resource": Case(lambda s: invocation_logging(

@@ -372,7 +372,8 @@ def check_invocation_logging(resource: Resource, template: StackTemplate) -> Out
     outcomes = []
     if buckets:
         outcomes.append(check_edges(resource, template, [{"Ref": bucket.logical_id} for bucket in buckets], BUCKET,
-                                    service, "s3:PutObject", default_allows=False, none_found=""))
+                                    service, "s3:PutObject", default_allows=False, none_found="",
+                                    key_actions=("kms:GenerateDataKey",)))
     for role in roles:
         trusted = evaluate([role.prop("AssumeRolePolicyDocument")], lambda statement: service in services(statement),
                            "sts:AssumeRole").allowed

@@ -226,12 +226,14 @@ def resolve_all(template: StackTemplate, values: Iterable[Any], *types: str) -> 
 
 def check_edges(producer: Resource, template: StackTemplate, targets: list[Any], target_type: str, service: str,
                 action: str, *, default_allows: bool, none_found: str, unsupported: Sequence[str] = (),
-                key_unsupported: Sequence[str] = (), check_key: bool = True) -> Outcome:
+                key_unsupported: Sequence[str] = (), check_key: bool = True,
+                key_actions: Sequence[str] = KEY_ACTIONS) -> Outcome:
     """Every edge from `producer` to a `target_type` in the template is open at both hops.
 
     `default_allows`: whether the target's default policy (no policy resource) lets `service` in;
     `unsupported` / `key_unsupported`: condition keys `service` does not support on the target's
-    resource policy / key policy; `check_key=False` when the producer encrypts with a key of its own.
+    resource policy / key policy; `check_key=False` when the producer encrypts with a key of its own;
+    `key_actions`: what the producer does with the target's key.
     """
     in_template = resolve_all(template, targets, target_type)
     if not in_template:
@@ -257,7 +259,7 @@ def check_edges(producer: Resource, template: StackTemplate, targets: list[Any],
             return non_compliant(hop.describe(producer.logical_id, target.logical_id))
         if not check_key:
             continue
-        closed = key_hop(template, encryption_key_ref(target), service, unsupported=key_unsupported)
+        closed = key_hop(template, encryption_key_ref(target), service, key_actions, key_unsupported)
         if isinstance(closed, Hop):
             return non_compliant(closed.describe(producer.logical_id, target.logical_id))
         if isinstance(closed, str):
