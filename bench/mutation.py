@@ -288,6 +288,74 @@ NOTES.update(_note(
 ))
 
 
+# Lambda handlers (the run of 2026-12-02): the survivors no test can tell apart, each with the reason.
+NOTES.update(_note(
+    "lambda/agent_front_door/agent_front_door.py",
+    "super().__init__(message)",
+    ["super().__init__(None)"],
+    "equivalent: a RequestError's Exception text is never read; the answer and the log use its code and message attributes",
+))
+NOTES.update(_note(
+    "lambda/agent_front_door/agent_front_door.py",
+    "UpdateExpression=\"ADD tokens :tokens, requests :one SET expires_at = :expires_at\",",
+    ["UpdateExpression=\"add tokens :tokens, requests :one set expires_at = :expires_at\","],
+    "equivalent: DynamoDB update-expression keywords (ADD, SET) are case-insensitive",
+))
+NOTES.update(_note(
+    "lambda/agent_front_door/agent_front_door.py",
+    "state.chunks.append(item[\"chunk\"].get(\"bytes\", b\"\").decode(\"utf-8\", errors=\"replace\"))",
+    ["state.chunks.append(item[\"chunk\"].get(\"bytes\", b\"\").decode(errors=\"replace\"))", "state.chunks.append(item[\"chunk\"].get(\"bytes\", b\"\").decode(\"UTF-8\", errors=\"replace\"))"],
+    "equivalent: bytes.decode() decodes UTF-8 by default, and codec names are case-insensitive",
+))
+NOTES.update(_note(
+    "lambda/agent_front_door/agent_front_door.py",
+    "raise ClientError({\"Error\": {\"Code\": name, \"Message\": \"\"}}, \"InvokeAgent\")",
+    ["raise ClientError({\"Error\": {\"Code\": name, \"Message\": \"\"}}, None)", "raise ClientError({\"Error\": {\"Code\": name, \"XXMessageXX\": \"\"}}, \"InvokeAgent\")", "raise ClientError({\"Error\": {\"Code\": name, \"message\": \"\"}}, \"InvokeAgent\")", "raise ClientError({\"Error\": {\"Code\": name, \"MESSAGE\": \"\"}}, \"InvokeAgent\")", "raise ClientError({\"Error\": {\"Code\": name, \"Message\": \"XXXX\"}}, \"InvokeAgent\")", "raise ClientError({\"Error\": {\"Code\": name, \"Message\": \"\"}}, \"XXInvokeAgentXX\")", "raise ClientError({\"Error\": {\"Code\": name, \"Message\": \"\"}}, \"invokeagent\")", "raise ClientError({\"Error\": {\"Code\": name, \"Message\": \"\"}}, \"INVOKEAGENT\")"],
+    "equivalent: _agent_error reads only the error code of this ClientError; its message and operation name reach no answer, metric or log",
+))
+NOTES.update(_note(
+    "lambda/agent_front_door/agent_front_door.py",
+    "worker = threading.Thread(target=work, name=\"agent-stream\", daemon=True)",
+    ["worker = threading.Thread(target=work, name=None, daemon=True)", "worker = threading.Thread(target=work, daemon=True)", "worker = threading.Thread(target=work, name=\"XXagent-streamXX\", daemon=True)", "worker = threading.Thread(target=work, name=\"AGENT-STREAM\", daemon=True)"],
+    "equivalent: the reader thread's name is shown nowhere (log lines name the session, not the thread)",
+))
+NOTES.update(_note(
+    "lambda/agent_front_door/agent_front_door.py",
+    "super().__init__(\"deadline passed while reading\")",
+    ["super().__init__(None)", "super().__init__(\"XXdeadline passed while readingXX\")", "super().__init__(\"DEADLINE PASSED WHILE READING\")"],
+    "equivalent: run_agent always catches _Abandoned and answers TIMEOUT; the exception's text is never read",
+))
+NOTES.update(_note(
+    "lambda/agent_front_door/agent_front_door.py",
+    "stream = None",
+    ["stream = \"\""],
+    "equivalent: '' has no close(), so the finally block skips it as it skips None, and the response stream replaces it before anything is read",
+))
+NOTES.update(_note(
+    "lambda/kb_ingestion/kb_ingestion.py",
+    "jobs = response.get(\"ingestionJobSummaries\", [])",
+    ["jobs = response.get(\"ingestionJobSummaries\", None)", "jobs = response.get(\"ingestionJobSummaries\", )"],
+    "equivalent: jobs is only tested for truth (jobs[0] if jobs else None); None and [] both give None",
+))
+NOTES.update(_note(
+    "lambda/kb_ingestion/kb_ingestion.py",
+    "code = error.response.get(\"Error\", {}).get(\"Code\", \"\")",
+    ["code = error.response.get(\"Error\", {}).get(\"Code\", None)", "code = error.response.get(\"Error\", {}).get(\"Code\", )", "code = error.response.get(\"Error\", {}).get(\"Code\", \"XXXX\")"],
+    "equivalent: the default code is only compared with RETRYABLE_ERRORS; '', None and 'XXXX' are all outside it, so the error is raised again",
+))
+NOTES.update(_note(
+    "lambda/kb_ingestion/kb_ingestion.py",
+    "failed = (previous.get(\"statistics\") or {}).get(\"numberOfDocumentsFailed\", 0)",
+    ["failed = (previous.get(\"statistics\") or {}).get(\"numberOfDocumentsFailed\", None)", "failed = (previous.get(\"statistics\") or {}).get(\"numberOfDocumentsFailed\", )"],
+    "equivalent: failed is only tested for truth before it is logged and emitted; None and 0 are both false",
+))
+NOTES.update(_note(
+    "lambda/kb_ingestion/kb_ingestion.py",
+    "parse_change(record.get(\"body\", \"\"))",
+    ["parse_change(record.get(\"body\", None))", "parse_change(record.get(\"body\", ))", "parse_change(record.get(\"body\", \"XXXX\"))"],
+    "equivalent: a body of '', None or 'XXXX' is refused alike ('body is not JSON')",
+))
+
 @dataclass
 class Mutant:
     name: str
@@ -535,6 +603,31 @@ def run_mutmut(area: Area, root: Path, log: Path, names: list[str] | None = None
         return seconds, f"mutmut run --max-children {MAX_CHILDREN} <the {len(names)} survivors>"
     shown = " ".join(["mutmut", "run", "--max-children", str(MAX_CHILDREN), *(f"'{p}'" for p in patterns)])
     return seconds, shown
+
+
+def run_provenance(area: Area, root: Path, work: Path, recorded: AreaResult | None,
+                   mutants: list[Mutant]) -> tuple[float, str]:
+    """(seconds, command) of the earlier run in ``work`` that --retest goes on from.
+
+    A full run writes them to <work>/<area>.run.json. Without that file the result recorded in the report
+    stands for the run only if it holds the same mutants with the same statuses; otherwise (the report is of
+    an older run) the time is taken from the scratch copy: from its configuration, written when it was laid
+    out, to the last line of the run's log."""
+    saved = work / f"{area.key}.run.json"
+    if saved.is_file():
+        data = json.loads(saved.read_text())
+        return float(data["seconds"]), data["command"]
+    if recorded is not None and sorted((m.name, m.status) for m in recorded.mutants) == sorted(
+            (m.name, m.status) for m in mutants):
+        return recorded.seconds, recorded.command
+    log = work / f"{area.key}.log"
+    if not log.is_file():
+        raise SystemExit(f"--retest: no record of the run in {work} ({saved.name}, {log.name}) and the report "
+                         f"holds another run of {area.key}")
+    seconds = max(0.0, log.stat().st_mtime - (root / "pyproject.toml").stat().st_mtime)
+    patterns = mutant_patterns(area)
+    command = " ".join(["mutmut", "run", "--max-children", str(MAX_CHILDREN), *(f"'{p}'" for p in patterns)])
+    return seconds, command
 
 
 def pytest_sessionstart(session) -> None:
@@ -789,18 +882,21 @@ def main(argv: list[str] | None = None) -> int:
                 command += " (stopped, and resumed with the kill tests written meanwhile)"
             elif args.retest:
                 root = work / key
-                if key not in kept or not (root / "mutants").is_dir():
-                    raise SystemExit(f"--retest needs an earlier run of {key} in {work} and in {args.output}")
+                if not (root / "mutants").is_dir():
+                    raise SystemExit(f"--retest needs an earlier run of {key} in {work}")
                 import tomllib
 
-                names = [mutant.name for mutant in collect(area, root) if mutant.status not in ("killed", "timeout")]
+                before = collect(area, root)
+                names = [mutant.name for mutant in before if mutant.status not in ("killed", "timeout")]
                 kill_tests = refresh_kill_tests(area, root)
                 selection = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mutmut"][
                     "pytest_add_cli_args_test_selection"]
                 in_folders = [path for path in kill_tests
                               if any(path.startswith(entry.rstrip("/") + "/") for entry in selection)]
                 outside = [path for path in kill_tests if path not in in_folders]
-                seconds, command = kept[key].seconds, kept[key].command
+                seconds, command = run_provenance(area, root, work, kept.get(key), before)
+                # Kept before this run rewrites the log that run_provenance may have read.
+                (work / f"{key}.run.json").write_text(json.dumps({"seconds": round(seconds), "command": command}))
                 if in_folders and names:
                     # mutmut finds the new tests in its selected folders, collects their coverage and tests the survivors.
                     print(f"mutation: {key}: testing {len(names)} survivors again (log {log})", file=sys.stderr, flush=True)
@@ -826,11 +922,14 @@ def main(argv: list[str] | None = None) -> int:
                     seconds += more
                     command += (f"; then the {len(names)} survivors on lines matching {regex!r} with {test_file} "
                                 f"(pytest per mutant, MUTANT_UNDER_TEST set: {killed} killed)")
+                # The next --retest goes on from this one (its log is rewritten, its results are mutmut's now).
+                (work / f"{key}.run.json").write_text(json.dumps({"seconds": round(seconds), "command": command}))
             else:
                 print(f"mutation: {key}: preparing {work / key}", file=sys.stderr, flush=True)
                 root = prepare(area, work)
                 print(f"mutation: {key}: running mutmut (log {log})", file=sys.stderr, flush=True)
                 seconds, command = run_mutmut(area, root, log)
+                (work / f"{key}.run.json").write_text(json.dumps({"seconds": round(seconds), "command": command}))
             taken = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
             result = AreaResult(area, collect(area, root), seconds, command, taken)
             results.append(result)
