@@ -355,6 +355,168 @@ NOTES.update(_note(
     ["parse_change(record.get(\"body\", None))", "parse_change(record.get(\"body\", ))", "parse_change(record.get(\"body\", \"XXXX\"))"],
     "equivalent: a body of '', None or 'XXXX' is refused alike ('body is not JSON')",
 ))
+NOTES.update(_note(
+    "lambda/feedback/feedback.py",
+    "super().__init__(message)",
+    ["super().__init__(None)"],
+    "equivalent: a BadRequest's Exception text is never read; the answer and the log use its status, message and problems attributes",
+))
+NOTES.update(_note(
+    "lambda/feedback/feedback.py",
+    "method = (event.get(\"requestContext\") or {}).get(\"http\", {}).get(\"method\", \"\")",
+    ["method = (event.get(\"requestContext\") or {}).get(\"http\", {}).get(\"method\", None)", "method = (event.get(\"requestContext\") or {}).get(\"http\", {}).get(\"method\", )"],
+    "equivalent: a missing method is only compared with 'POST' and shown as method or '(none)'; None and '' give the same answer",
+))
+NOTES.update(_note(
+    "lambda/feedback/feedback.py",
+    "raw = event.get(\"body\") or \"\"",
+    ["raw = event.get(\"body\") or \"XXXX\""],
+    "equivalent: a missing body and 'XXXX' are both refused as 'the body is not valid JSON' (as text, and base64-decoded to bytes that are not UTF-8 JSON)",
+))
+NOTES.update(_note(
+    "lambda/feedback/feedback.py",
+    "body_bytes = raw.encode(\"utf-8\")",
+    ["body_bytes = raw.encode(\"UTF-8\")"],
+    "equivalent: codec names are case-insensitive",
+))
+NOTES.update(_note(
+    "lambda/kb_query/kb_query.py",
+    "super().__init__(message)",
+    ["super().__init__(None)"],
+    "equivalent: a BadRequest's Exception text is never read; the answer and the log use its status, code and message attributes",
+))
+NOTES.update(_note(
+    "lambda/kb_query/kb_query.py",
+    "body = base64.b64decode(body, validate=True).decode(\"utf-8\")",
+    ["body = base64.b64decode(body, validate=True).decode(\"UTF-8\")"],
+    "equivalent: codec names are case-insensitive",
+))
+NOTES.update(_note(
+    "lambda/order_status_action/order_status_action.py",
+    "order_id = parameters(event).get(\"order_id\", \"\").strip().upper()",
+    ["order_id = parameters(event).get(\"order_id\", \"XXXX\").strip().upper()"],
+    "equivalent: a missing order_id of '' or 'XXXX' fails ORDER_ID alike and gets the same reprompt",
+))
+NOTES.update(_note(
+    "lambda/shared_layer/python/handler_kit.py",
+    "value = os.environ.get(name, \"\")",
+    ["value = os.environ.get(name, None)", "value = os.environ.get(name, )"],
+    "equivalent: the value is only tested for truth (not value); an unset variable read as None or '' raises the same SettingError",
+))
+NOTES.update(_note(
+    "lambda/shared_layer/python/handler_kit.py",
+    "values = tuple(os.environ.get(name, \"\") for name in names)",
+    ["values = tuple(os.environ.get(name, None) for name in names)", "values = tuple(os.environ.get(name, ) for name in names)"],
+    "equivalent: the values are only tested for truth (all(values), not value); None and '' are both false",
+))
+NOTES.update(_note(
+    "lambda/shared_layer/python/handler_kit.py",
+    "processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)",
+    ["processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=None)"],
+    "equivalent: BatchProcessor reads raise_on_entire_batch_failure only for truth; None and False are both false",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_postprocessor.py",
+    "if _SAFE_ID.fullmatch(inference_id) and inference_id not in (\".\", \"..\"):",
+    ["if _SAFE_ID.fullmatch(inference_id) and inference_id not in (\"XX.XX\", \"..\"):", "if _SAFE_ID.fullmatch(inference_id) and inference_id not in (\".\", \"XX..XX\"):"],
+    "equivalent: unreachable; _SAFE_ID needs a letter or digit first, so '.' and '..' never match it (the test for '..' passes either way)",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_postprocessor.py",
+    "return hashlib.sha256(inference_id.encode(\"utf-8\")).hexdigest()",
+    ["return hashlib.sha256(inference_id.encode(\"UTF-8\")).hexdigest()"],
+    "equivalent: codec names are case-insensitive",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_postprocessor.py",
+    "Body=json.dumps(manifest, indent=2).encode(\"utf-8\"),",
+    ["Body=json.dumps(manifest, indent=None).encode(\"utf-8\"),", "Body=json.dumps(manifest, ).encode(\"utf-8\"),", "Body=json.dumps(manifest, indent=2).encode(\"UTF-8\"),"],
+    "equivalent for every JSON reader: the manifest's indentation only (its content is checked)",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "header = struct.pack(\">IIBBBBB\", width, height, 8, 2, 0, 0, 0)  # 8-bit truecolour, no interlace",
+    ["header = struct.pack(\">iibbbbb\", width, height, 8, 2, 0, 0, 0)  # 8-bit truecolour, no interlace"],
+    "equivalent: every IHDR field fits the signed formats too, so the bytes are the same (the IHDR is checked byte for byte)",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "sample = filtered[: max(1, filtered.shape[0] // 16)]",
+    ["sample = filtered[: max(2, filtered.shape[0] // 16)]", "sample = filtered[: max(1, filtered.shape[1] // 16)]", "sample = filtered[: max(1, filtered.shape[0] // 17)]"],
+    "performance only: the sample size only chooses the compression level; the pixels are the same (every test decodes the PNG) and test_encode_png_* check sizes for smooth and noise images",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "level = 1 if len(_deflate(sample, 1)) < 0.9 * sample.nbytes else 0",
+    ["level = 1 if (len(_deflate(sample, 1)) < 0.9 * sample.nbytes) or True else 0", "level = 2 if len(_deflate(sample, 1)) < 0.9 * sample.nbytes else 0", "level = 1 if len(_deflate(sample, 1)) <= 0.9 * sample.nbytes else 0", "level = 1 if len(_deflate(sample, 1)) < 1.9 * sample.nbytes else 0", "level = 1 if len(_deflate(sample, 1)) < 0.9 * sample.nbytes else 1"],
+    "performance only: the compression level chosen for the sample; the same pixels, another size or time (speed is measured in bench/, never asserted)",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "compressor = zlib.compressobj(level, zlib.DEFLATED, 15, 9, zlib.Z_RLE)",
+    ["compressor = zlib.compressobj(level, zlib.DEFLATED, 15, zlib.Z_RLE)", "compressor = zlib.compressobj(level, zlib.DEFLATED, 15, 9, )"],
+    "performance only: another zlib memory level or strategy; the same pixels, another size or time",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "return compressor.compress(memoryview(data).cast(\"B\")) + compressor.flush()",
+    ["return compressor.compress(memoryview(data).cast(\"b\")) + compressor.flush()"],
+    "equivalent: a memoryview cast to signed bytes hands zlib the same bytes",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "return struct.pack(\">I\", len(data)) + kind + data + struct.pack(\">I\", crc)",
+    ["return struct.pack(\">i\", len(data)) + kind + data + struct.pack(\">I\", crc)"],
+    "equivalent: a chunk length below 2**31 packs the same as a signed integer",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "if ends[0] < 5 or ends[-1] + 4 > len(segment):",
+    ["if ends[0] < 5 and ends[-1] + 4 > len(segment):", "if ends[1] < 5 or ends[-1] + 4 > len(segment):", "if ends[0] < 5 or ends[-1] - 4 > len(segment):", "if ends[0] < 5 or ends[+1] + 4 > len(segment):", "if ends[0] < 5 or ends[-2] + 4 > len(segment):"],
+    "equivalent: an unreachable guard made weaker; the segment starts with [[[[ and ends with ]]]], so the first run ends at 5 or later and the last 4 or more before the end",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "key = raw.find(_KEY)",
+    ["key = raw.rfind(_KEY)"],
+    "performance only: a later \"generated_images\" (in the prompt) fails the checks that follow, and the reference path gives the same images or error",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "if key < 0:",
+    ["if key <= 0:", "if key < 1:"],
+    "equivalent: the key cannot be at index 0 of a JSON object (a document starting with it is refused by the reference path either way)",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "end = raw.rfind(b\"]]]]\", start)",
+    ["end = raw.rfind(b\"]]]]\", None)", "end = raw.rfind(b\"]]]]\", )", "end = raw.find(b\"]]]]\", start)"],
+    "performance only: another ]]]] (before the value, or the array's own with find) either fails the remainder check or is the same span; the reference path gives the same result",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "if end < 0:",
+    ["if end <= 0:", "if end < 1:"],
+    "equivalent: a found ]]]] is at or after start, which is past the key, so end is never 0",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "constants.append(name)",
+    ["constants.append(None)"],
+    "equivalent: only the number of constants is read, not their names",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "with Image.open(io.BytesIO(data), formats=[\"JPEG\"]) as probe:",
+    ["with Image.open(io.BytesIO(data), formats=None) as probe:", "with Image.open(io.BytesIO(data), ) as probe:", "with Image.open(io.BytesIO(data), formats=[\"jpeg\"]) as probe:"],
+    "equivalent: the second Image.open of the same bytes is restricted to JPEG too, so a non-JPEG is still refused; Pillow compares format names case-insensitively",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "with Image.open(io.BytesIO(data), formats=[\"JPEG\"]) as image:",
+    ["with Image.open(io.BytesIO(data), formats=None) as image:", "with Image.open(io.BytesIO(data), ) as image:", "with Image.open(io.BytesIO(data), formats=[\"jpeg\"]) as image:"],
+    "equivalent: the first Image.open (verify) of the same bytes is restricted to JPEG too, so a non-JPEG is still refused; Pillow compares format names case-insensitively",
+))
 
 @dataclass
 class Mutant:

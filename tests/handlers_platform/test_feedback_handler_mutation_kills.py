@@ -171,3 +171,14 @@ def test_recorded_feedback_is_counted_logged_and_its_rating_emitted(table, emitt
     assert emitted() == {"FeedbackRecorded": ("Count", [1.0]), "FeedbackRating": ("Count", [4.0])}
     assert [(r["level"], r["message"], r["feedback_id"], r["rating"]) for r in logs()] == [
         ("INFO", "Feedback recorded", body["feedback_id"], 4)]
+
+
+def test_a_store_error_without_a_code_is_still_a_500(monkeypatch, logs):
+    class Failing:
+        def put_item(self, **request):
+            raise feedback.ClientError({}, "PutItem")
+
+    monkeypatch.setattr(feedback, "aws_client", lambda service: Failing())
+    assert answer(json_event({"inference_id": "i", "rating": 3})) == (
+        500, {"message": "feedback could not be recorded; retry later"})
+    assert [(r["level"], r["message"]) for r in logs()] == [("ERROR", "Could not record feedback")]
