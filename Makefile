@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 # that bundle a user's app for real (tests/consumer) run with pip offline.
 LAMBDA_WHEELS := .cache/lambda-wheels
 LAMBDA_REQUIREMENTS := $(wildcard lambda/*/requirements.txt)
+# checkov, in a virtualenv of its own (its pins would downgrade boto3 in the project's); the test
+# suite runs it on every sample template (tests/apps/test_checkov.py).
+CHECKOV_VENV := .cache/checkov-venv
+CHECKOV_REQUIREMENTS := tests/tools/checkov-requirements.txt
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # jsii prints an end-of-life banner for Node 20 (the Node this project is given) on every process.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -15,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: setup synth test lens bench mutation clean
 
-setup: $(VENV)/.installed node_modules/.installed $(LAMBDA_WHEELS)/.downloaded
+setup: $(VENV)/.installed node_modules/.installed $(LAMBDA_WHEELS)/.downloaded $(CHECKOV_VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +32,11 @@ $(LAMBDA_WHEELS)/.downloaded: $(LAMBDA_REQUIREMENTS) $(VENV)/.installed
 	$(BIN)/python -m pip download --quiet --only-binary=:all: --implementation cp --python-version 3.14 \
 	  --platform manylinux_2_28_aarch64 --platform manylinux2014_aarch64 --dest $(LAMBDA_WHEELS) \
 	  $(foreach requirements,$(LAMBDA_REQUIREMENTS),--requirement $(requirements))
+	touch $@
+
+$(CHECKOV_VENV)/.installed: $(CHECKOV_REQUIREMENTS)
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --requirement $(CHECKOV_REQUIREMENTS)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -314,7 +314,7 @@ class StatementReader:
 # Written out here (not read from the library), each with the AWS page that says why.
 
 
-def handler_basics(handler: str) -> set[Permission]:
+def handler_basics(handler: str, key: str | None = None) -> set[Permission]:
     """What every PythonHandlerFunction's role holds besides its grants: writing to its own log group
     (the group exists, so no logs:CreateLogGroup; Lambda DG "Sending Lambda function logs to CloudWatch
     Logs", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html) and active
@@ -324,7 +324,10 @@ def handler_basics(handler: str) -> set[Permission]:
 
     `handler` is the PythonHandlerFunction's construct path, e.g. "Png/Handler". CDK's LogGroup ARN
     attribute ends in ":*", which covers the group's log streams (log-stream ARNs are
-    "log-group:<name>:log-stream:<stream>", list_amazoncloudwatchlogs.html).
+    "log-group:<name>:log-stream:<stream>", list_amazoncloudwatchlogs.html). With `key` (the construct
+    path of the function's encryption key), kms:Decrypt on it: Lambda decrypts environment variables
+    encrypted with a customer managed key with the execution role (Lambda DG,
+    configuration-envvars-encryption).
     """
     log_group = "${" + handler + "/LogGroup.Arn}"
     return {
@@ -332,7 +335,17 @@ def handler_basics(handler: str) -> set[Permission]:
         allow("logs:PutLogEvents", log_group),
         allow("xray:PutTraceSegments", "*"),
         allow("xray:PutTelemetryRecords", "*"),
+        *([allow("kms:Decrypt", "${" + key + ".Arn}")] if key else []),
     }
+
+
+def logs_use_key(account: str = "${AWS::AccountId}", region: str = "us-east-1") -> set[Permission]:
+    """The key-policy statement that lets CloudWatch Logs encrypt the account's log groups in the Region
+    (CloudWatch Logs UG, encrypt-log-data-kms: these five action families, with the log group's
+    encryption context, kms:EncryptionContext:aws:logs:arn)."""
+    when = {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}}
+    return {allow_principal(f"Service:logs.{region}.amazonaws.com", action, when=when)
+            for action in ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")}
 
 
 def sqs_consumer(queue: str) -> set[Permission]:

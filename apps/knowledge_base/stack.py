@@ -8,6 +8,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.guardrails import (
     ContextualGrounding,
     Guardrail,
@@ -76,6 +77,8 @@ class DocumentQaStack(cdk.Stack):
         self.editor_role = iam.Role(self, "DocumentEditorRole", assumed_by=account,
                                     description="May add and delete documents of the document Q&A knowledge base")
         self.knowledge_base.grant_ingest(self.editor_role)
+        for role in (self.asker_role, self.editor_role):
+            acknowledge_compliance(role, "IAMNoInlinePolicy", INLINE_POLICY)
 
         self.observability.monitor(self.knowledge_base, title="Document Q&A knowledge base")
         self.observability.add_bedrock_model(GENERATION_MODEL_ID)

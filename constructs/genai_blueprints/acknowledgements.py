@@ -8,13 +8,41 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct
 
 
+# cdk-nag rules (the part after the pack's name) whose checkov check for CloudFormation tests the same
+# thing, with the resource type that check reads (`checkov --list --framework cloudformation`, 3.3).
+CHECKOV_EQUIVALENTS = {
+    "S1": ("CKV_AWS_18", "AWS::S3::Bucket"),  # AwsSolutions-S1: server access logging
+    "LambdaConcurrency": ("CKV_AWS_115", "AWS::Lambda::Function"),
+    "LambdaDLQ": ("CKV_AWS_116", "AWS::Lambda::Function"),
+    "LambdaInsideVPC": ("CKV_AWS_117", "AWS::Lambda::Function"),
+    "CloudWatchLogGroupEncrypted": ("CKV_AWS_158", "AWS::Logs::LogGroup"),
+}
+
+
 def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
     """Acknowledges `finding` (e.g. "AwsSolutions-IAM5[Resource::*]") on `scope` and below.
 
     The id is the rule id as the pack reports it, without a `<pack>::` namespace: cdk-nag 3.0
     compares acknowledgements to its rule ids after stripping only CDK's own `Annotation::` prefix.
+    Where checkov has the same check (CHECKOV_EQUIVALENTS), the reason is also written as checkov skip
+    metadata on each resource of its type under `scope` (those that exist when this is called), so a
+    team running checkov next to cdk-nag reads the same reasoning.
     """
     cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))
+    equivalent = CHECKOV_EQUIVALENTS.get(finding.split("[", 1)[0].split("-", 1)[-1])
+    if equivalent is not None:
+        skip_in_checkov(scope, *equivalent, reason)
+
+
+def skip_in_checkov(scope: IConstruct, check_id: str, resource_type: str, reason: str) -> None:
+    """Adds `{id, comment}` to `Metadata.checkov.skip` of every `resource_type` resource under `scope`,
+    the form checkov documents for CloudFormation ("Suppressing/skipping": Metadata: checkov: skip)."""
+    for node in scope.node.find_all():
+        if not isinstance(node, cdk.CfnResource) or node.cfn_resource_type != resource_type:
+            continue
+        metadata = node.get_metadata("checkov") or {}
+        skips = [skip for skip in metadata.get("skip", []) if skip["id"] != check_id]
+        node.add_metadata("checkov", {**metadata, "skip": [*skips, {"id": check_id, "comment": reason}]})
 
 
 def nag_text(scope: IConstruct, value: str) -> str:

@@ -11,6 +11,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge
+from genai_blueprints.compliance import BUCKET_REPLICATION, acknowledge_compliance
 from genai_blueprints.resource_policies import render_statement
 
 ACCESS_LOG_RETENTION_DAYS = 90
@@ -39,6 +40,11 @@ def access_log_bucket(
         ],
     )
     acknowledge(bucket, "AwsSolutions-S1", "This bucket is the access-log destination; logging it into itself would loop.")
+    acknowledge_compliance(bucket, "S3DefaultEncryptionKMS", (
+        "S3 delivers server access logs only to a bucket encrypted with S3-managed keys (SSE-S3); with SSE-KMS "
+        "default encryption no log arrives (S3 user guide, enable-server-access-logging)."))
+    acknowledge_compliance(bucket, "S3BucketReplicationEnabled", "Access logs expire after "
+                           f"{retention_days} days and are rebuilt by S3 as requests arrive; {BUCKET_REPLICATION}")
     return bucket
 
 
@@ -70,6 +76,7 @@ def encrypted_bucket(
         **bucket_props,
     )
     log_to(bucket, access_logs, access_log_prefix)
+    acknowledge_compliance(bucket, "S3BucketReplicationEnabled", BUCKET_REPLICATION)
     return bucket
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
@@ -14,14 +16,27 @@ from constructs import Construct
 from genai_blueprints._handler_code import HandlerCode, check_handler, handler_source_dir, user_folder
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.bundling import LocalPipBundling, handler_code, python_version_of
+from genai_blueprints.compliance import INLINE_POLICY, OUTSIDE_VPC, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.powertools import POWERTOOLS_VERSION, powertools_layer_parameter_name
-from genai_blueprints.validation import PropsValidator, describe
+from genai_blueprints.resource_policies import allow_logs_to_use_key
+from genai_blueprints.validation import KMS_KEY, PropsValidator, describe
 
 METRICS_NAMESPACE = "GenAIBlueprints"
 # Fixed ids on the stack: every PythonHandlerFunction of a stack shares these two layers.
 SHARED_LAYER_ID = "GenAIBlueprintsSharedLayer"
 POWERTOOLS_LAYER_ID = "GenAIBlueprintsPowertoolsLayer"
+
+
+class Invocation(enum.Enum):
+    """Who invokes a function, and so where an event it fails on is kept.
+
+    A Lambda dead-letter queue or on-failure destination receives only failed *asynchronous*
+    invocations (Lambda developer guide, invocation-async-retain-records); none of these is one.
+    """
+
+    QUEUE = "Invoked only by its SQS event source mapping, which polls the queue and invokes it synchronously"
+    REQUEST = "Invoked synchronously (RequestResponse) by callers that wait for its answer"
 
 
 class PythonHandlerFunction(BlueprintConstruct):
@@ -40,7 +55,14 @@ class PythonHandlerFunction(BlueprintConstruct):
       Handler requirements.txt files therefore do not list Powertools.
 
     Its role has no managed policy: it may write to its own log group and send traces, and gets
-    everything else through grants.
+    everything else through grants. With an `encryption_key`, the log group and the environment
+    variables are encrypted with it (CloudWatch Logs may use the key for this account's log groups,
+    the role may decrypt the variables).
+
+    The compliance packs' findings the defaults leave are acknowledged here, with reasons that depend
+    on `invocation`: no Lambda DLQ (the function is never invoked asynchronously), no VPC, the role's
+    default policy, and, for a queue-fed function, no reserved concurrency (its event source
+    mapping's maximum concurrency is the control).
 
     Attributes:
         function: the Lambda function.
@@ -68,6 +90,8 @@ class PythonHandlerFunction(BlueprintConstruct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         log_level: str = "INFO",
         reserved_concurrency: int | None = None,
+        invocation: Invocation,
+        encryption_key: kms.IKey | None = None,
     ) -> None:
         """
         Args:
@@ -84,19 +108,30 @@ class PythonHandlerFunction(BlueprintConstruct):
             log_level: Powertools log level. Default: INFO.
             reserved_concurrency: concurrent executions reserved (and capped) for this function.
                 Default: none, the function shares the account's unreserved pool.
+            invocation: who invokes the function (Invocation.QUEUE or Invocation.REQUEST).
+            encryption_key: encrypts the log group and the environment variables. Default: none,
+                CloudWatch Logs' and Lambda's own encryption.
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"PythonHandlerFunction '{self.node.path}'")
         validator.check_int_range("memory_size", memory_size, 128, 10240)
         validator.check_int_range("reserved_concurrency", reserved_concurrency, 0)
+        validator.check_enum("invocation", invocation, Invocation)
+        validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         code = _handler_code_of(validator, source)
         if code is not None:
             check_handler(validator, code.directory, handler)
         validator.raise_if_invalid()
 
-        self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention)
+        if encryption_key is not None:
+            allow_logs_to_use_key(self, encryption_key)
+        self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention, encryption_key=encryption_key)
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
         self.log_group.grant_write(self.role)
+        if encryption_key is not None:
+            # Lambda decrypts the environment variables with the execution role when it starts an
+            # environment (configuration-envvars-encryption); without it: KMSAccessDeniedException.
+            encryption_key.grant_decrypt(self.role)
         self.shared_layer: lambda_.ILayerVersion = shared_layer(self, runtime=self.RUNTIME, architecture=self.ARCHITECTURE)
         self.powertools_layer: lambda_.ILayerVersion = powertools_layer(self, runtime=self.RUNTIME, architecture=self.ARCHITECTURE)
         local = LocalPipBundling(code.directory, runtime=self.RUNTIME, architecture=self.ARCHITECTURE)
@@ -116,6 +151,7 @@ class PythonHandlerFunction(BlueprintConstruct):
                 role=self.role,
                 layers=[self.shared_layer, self.powertools_layer],
                 reserved_concurrent_executions=reserved_concurrency,
+                environment_encryption=encryption_key,
                 environment={
                     "POWERTOOLS_SERVICE_NAME": service_name,
                     "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
@@ -134,6 +170,27 @@ class PythonHandlerFunction(BlueprintConstruct):
             "AwsSolutions-IAM5[Resource::*]",
             "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.",
         )
+        self._acknowledge_compliance(invocation, reserved_concurrency)
+
+    def _acknowledge_compliance(self, invocation: Invocation, reserved_concurrency: int | None) -> None:
+        """The compliance packs' findings this function's defaults leave, each with its reason."""
+        if invocation is Invocation.QUEUE:
+            kept = "a message it fails on is retried and then kept by the queue's own dead-letter queue, which alarms"
+            acknowledge_compliance(self, "LambdaDLQ", f"{invocation.value}: a Lambda DLQ receives only failed "
+                                   f"asynchronous invocations, so it would stay empty; {kept}.")
+            acknowledge_compliance(self, "LambdaEventSourceMappingDestination", (
+                "An SQS event source mapping takes no on-failure destination (only Kinesis, DynamoDB and Kafka "
+                f"sources do: AWS::Lambda::EventSourceMapping OnFailure); {kept}."))
+            if reserved_concurrency is None:
+                acknowledge_compliance(self, "LambdaConcurrency", (
+                    "Its SQS event source mapping caps concurrent invocations (MaximumConcurrency), the control "
+                    "Lambda documents for queue-fed functions: reserved concurrency below it would throttle the "
+                    "poller and move messages to the dead-letter queue early."))
+        else:
+            acknowledge_compliance(self, "LambdaDLQ", f"{invocation.value}: a Lambda DLQ receives only failed "
+                                   "asynchronous invocations; a synchronous caller gets the error itself.")
+        acknowledge_compliance(self, "LambdaInsideVPC", OUTSIDE_VPC)
+        acknowledge_compliance(self.role, "IAMNoInlinePolicy", INLINE_POLICY)
 
 
 def _handler_code_of(validator: PropsValidator, source: object) -> HandlerCode | None:

@@ -30,6 +30,34 @@ def allow_in_key_policy(scope: IConstruct, key: kms.IKey, statement: iam.PolicyS
         warn_key_policy_needed(scope, key, statement, purpose=purpose)
 
 
+LOGS_PURPOSE = "CloudWatch Logs encrypting the log groups"
+
+
+def allow_logs_to_use_key(scope: IConstruct, key: kms.IKey) -> None:
+    """CloudWatch Logs of this Region may use `key` for the account's log groups.
+
+    The statement CloudWatch Logs documents (encrypt-log-data-kms), conditioned on the log group's
+    encryption context: any log group of this account and Region, because naming the group would make
+    the key depend on it while the group depends on the key. One statement per key, however many log
+    groups (CDK merges identical statements); an imported key gets one warning, on the key.
+    """
+    stack = cdk.Stack.of(scope)
+    statement = iam.PolicyStatement(
+        sid="AllowCloudWatchLogsToEncryptLogGroups",
+        principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+        actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources=["*"],
+        conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": stack.format_arn(
+            service="logs", resource="log-group", resource_name="*", arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )}},
+    )
+    if key.add_to_resource_policy(statement).statement_added:
+        return
+    warned = any(entry.type == "aws:cdk:warning" and LOGS_PURPOSE in str(entry.data) for entry in key.node.metadata)
+    if not warned:
+        warn_key_policy_needed(key, key, statement, purpose=LOGS_PURPOSE)
+
+
 def allow_service_in_key_policy(
     scope: IConstruct,
     key: kms.IKey,

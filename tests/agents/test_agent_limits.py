@@ -102,6 +102,8 @@ AGENT_LIMITS = [
     Limit("bounds.max_session_tokens", 1000, 10_000_000, whole("bounds.max_session_tokens", 1000, 10000000),
           front_door_env("MAX_SESSION_TOKENS")),
     Limit("bounds.max_input_chars", 1, 25_000, whole("bounds.max_input_chars", 1, 25000), front_door_env("MAX_INPUT_CHARS")),
+    Limit("bounds.max_concurrent_requests", 1, 1000, whole("bounds.max_concurrent_requests", 1, 1000),
+          Rendered(lambda agent: agent.front_door.function, "ReservedConcurrentExecutions")),
     Limit("monitoring.latency_alarm_fraction", 0.1, 1,
           "monitoring.latency_alarm_fraction is {n}; it must be a number from 0.1 to 1",
           alarm("latency_alarm", expect=lambda n: timeout_for_fraction(n) * 1000 * n), floating=True,

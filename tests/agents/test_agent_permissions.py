@@ -46,6 +46,7 @@ from iam_statements import (
     allow_principal,
     default_key_statement,
     handler_basics,
+    logs_use_key,
     outside_boundary,
     trusts,
 )
@@ -102,7 +103,7 @@ def front_door(agent: str, key: str) -> set:
         # The agent and the session table are encrypted with the agent's key.
         allow("kms:Decrypt", f"${{{key}.Arn}}"),
         allow("kms:GenerateDataKey", f"${{{key}.Arn}}"),
-        *handler_basics(f"{agent}/FrontDoor/Handler"),
+        *handler_basics(f"{agent}/FrontDoor/Handler", key),
     }
 
 
@@ -123,7 +124,7 @@ SAMPLE_ROLES = {
     "Assistant/ActionGrouporderstatus/Handler/Role": {
         allow("dynamodb:GetItem", "${Orders.Arn}"),
         allow("kms:Decrypt", "${Key.Arn}"),
-        *handler_basics("Assistant/ActionGrouporderstatus/Handler"),
+        *handler_basics("Assistant/ActionGrouporderstatus/Handler", "Key"),
     },
 }
 SAMPLE_TRUSTS = {
@@ -134,7 +135,7 @@ SAMPLE_TRUSTS = {
 SAMPLE_BOUNDARIES = {
     "Assistant/ActionGrouporderstatus/Handler/Role": ("Assistant/ActionGrouporderstatus/PermissionsBoundary", {
         # OwnLogs and Tracing, always; then the sample's boundary_statements ReadOrders and DecryptOrders.
-        *handler_basics("Assistant/ActionGrouporderstatus/Handler"),
+        *handler_basics("Assistant/ActionGrouporderstatus/Handler", "Key"),
         allow("dynamodb:GetItem", "${Orders.Arn}"),
         allow("kms:Decrypt", "${Key.Arn}"),
     }),
@@ -149,7 +150,7 @@ OWN_ROLES = {
         allow("kms:GenerateDataKey", "${Agent/Key.Arn}"),
     },
     "Agent/FrontDoor/Handler/Role": front_door("Agent", "Agent/Key"),
-    "Agent/ActionGrouplookup/Handler/Role": handler_basics("Agent/ActionGrouplookup/Handler"),
+    "Agent/ActionGrouplookup/Handler/Role": handler_basics("Agent/ActionGrouplookup/Handler", "Agent/Key"),
     # grant_invoke uses Function.grant_invoke_latest_version: the unqualified ARN and its ":$LATEST"
     # qualifier (both name the same unpublished code). The docstring says "the unqualified ARN only":
     # reported as a docstring mismatch in issue 20's report.
@@ -166,7 +167,7 @@ OWN_TRUSTS = {
 }
 OWN_BOUNDARIES = {
     "Agent/ActionGrouplookup/Handler/Role": ("Agent/ActionGrouplookup/PermissionsBoundary",
-                                             handler_basics("Agent/ActionGrouplookup/Handler")),
+                                             handler_basics("Agent/ActionGrouplookup/Handler", "Agent/Key")),
 }
 
 def bedrock_uses_agent_key(account: str = "${AWS::AccountId}") -> set:
@@ -180,7 +181,8 @@ def bedrock_uses_agent_key(account: str = "${AWS::AccountId}") -> set:
 
 SAMPLE_KEYS = {
     # The agent, guardrail, session table and orders share this key; every use is granted through IAM.
-    "Key": {default_key_statement(), *bedrock_uses_agent_key()},
+    # CloudWatch Logs encrypts the function log groups with it too.
+    "Key": {default_key_statement(), *bedrock_uses_agent_key(), *logs_use_key()},
     "Observability/Key": {
         default_key_statement(),
         *alarms_use_key(),
@@ -188,7 +190,7 @@ SAMPLE_KEYS = {
     },
 }
 OWN_KEYS = {
-    "Agent/Key": {default_key_statement(ACCOUNT), *bedrock_uses_agent_key(ACCOUNT)},
+    "Agent/Key": {default_key_statement(ACCOUNT), *bedrock_uses_agent_key(ACCOUNT), *logs_use_key(ACCOUNT)},
     # CloudWatch alarms publish to the agent's encrypted alarm topic.
     "Agent/AlarmTopicKey": {default_key_statement(ACCOUNT), *alarms_use_key(ACCOUNT)},
 }

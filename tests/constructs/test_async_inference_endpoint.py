@@ -445,6 +445,8 @@ def test_post_processor_gets_its_own_queue_on_the_success_topic_and_prefix_scope
         "EventSourceArn": {"Fn::GetAtt": [queue, "Arn"]},
         "FunctionName": {"Ref": stack.resolve(function.node.default_child.logical_id)},
         "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        # TopicQueueConsumer's default cap on concurrent invocations (issue 15).
+        "ScalingConfig": {"MaximumConcurrency": 5},
     }]
 
 

@@ -39,7 +39,7 @@ from genai_blueprints.async_inference import (
     StorageOptions,
 )
 from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
-from genai_blueprints.handler_function import PythonHandlerFunction
+from genai_blueprints.handler_function import Invocation, PythonHandlerFunction
 from harness import make_app
 
 NAME_RULE = "it must be 1 to 63 letters, digits or hyphens, starting and ending with a letter or digit"
@@ -106,6 +106,8 @@ CONSUMER_LIMITS = [
           Rendered(lambda consumer: consumer.queue, "RedrivePolicy.maxReceiveCount")),
     Limit("batch_size", 1, 10, whole("batch_size", 1, 10),
           Rendered(event_source_mapping, "BatchSize")),
+    Limit("max_concurrency", 2, 1000, whole("max_concurrency", 2, 1000),
+          Rendered(event_source_mapping, "ScalingConfig.MaximumConcurrency")),
 ]
 
 HANDLER_LIMITS = [
@@ -139,7 +141,7 @@ def consumer(scope: Any, construct_id: str, assignment: dict[str, Any]) -> Topic
 
 
 def handler(scope: Any, construct_id: str, assignment: dict[str, Any]) -> PythonHandlerFunction:
-    return PythonHandlerFunction(scope, construct_id, source="result_tracker", handler="result_tracker.handler",
+    return PythonHandlerFunction(scope, construct_id, invocation=Invocation.REQUEST, source="result_tracker", handler="result_tracker.handler",
                                  service_name="limits", description="Limit tests", **assignment)
 
 

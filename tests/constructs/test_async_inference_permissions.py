@@ -33,6 +33,7 @@ from iam_statements import (
     allow_principal,
     default_key_statement,
     handler_basics,
+    logs_use_key,
     sqs_consumer,
     table_read,
     trusts,
@@ -143,7 +144,7 @@ def result_tracker(endpoint: str) -> set:
         allow("kms:Decrypt", key),
         allow("kms:GenerateDataKey", key),
         *sqs_consumer(f"{endpoint}/ResultTracker/Consumer/Queue"),
-        *handler_basics(f"{endpoint}/ResultTracker/Handler"),
+        *handler_basics(f"{endpoint}/ResultTracker/Handler", f"{endpoint}/Key"),
     }
 
 
@@ -156,7 +157,7 @@ def png_post_processor(png: str, endpoint: str, pipeline: str) -> set:
         allow("kms:Decrypt", key),
         allow("kms:GenerateDataKey", key),
         *sqs_consumer(f"{endpoint}/{pipeline}/Queue"),
-        *handler_basics(f"{png}/Handler"),
+        *handler_basics(f"{png}/Handler", f"{endpoint}/Key"),
     }
 
 
@@ -174,6 +175,8 @@ def endpoint_key(account: str) -> set:
         *alarms_use_key(account),
         allow_principal("Service:sns.amazonaws.com", "kms:Decrypt", when=sns_in_account),
         allow_principal("Service:sns.amazonaws.com", "kms:GenerateDataKey*", when=sns_in_account),
+        # CloudWatch Logs encrypts the result tracker's and the post-processor's log groups with it.
+        *logs_use_key(account),
     }
 
 
@@ -193,7 +196,7 @@ SAMPLE_ROLES = {
         allow("dynamodb:PutItem", "${Feedback/Table.Arn}"),
         allow("kms:Decrypt", "${ImageModel/Key.Arn}"),
         allow("kms:GenerateDataKey", "${ImageModel/Key.Arn}"),
-        *handler_basics("Feedback/Handler"),
+        *handler_basics("Feedback/Handler", "ImageModel/Key"),
     },
 }
 SAMPLE_TRUSTS = {

@@ -19,7 +19,7 @@ import aws_cdk as cdk
 from genai_blueprints import bundling
 from genai_blueprints._handler_code import HandlerCode
 from genai_blueprints.bundling import BundlingError, LocalPipBundling, pip_install_command, python_version_of
-from genai_blueprints.handler_function import PythonHandlerFunction
+from genai_blueprints.handler_function import Invocation, PythonHandlerFunction
 from harness import make_app
 
 BUNDLING_OPTIONS = cdk.BundlingOptions(image=lambda_.Runtime.PYTHON_3_14.bundling_image)
@@ -203,7 +203,7 @@ def test_synthesized_asset_keeps_the_compiled_bytecode(tmp_path, host_python):
 
     app = make_app(**{"aws:cdk:bundling-stacks": ["**"]})
     stack = cdk.Stack(app, "Bundled")
-    HostPythonFunction(stack, "Fn", source="result_tracker", handler="result_tracker.handler", service_name="svc",
+    HostPythonFunction(stack, "Fn", invocation=Invocation.REQUEST, source="result_tracker", handler="result_tracker.handler", service_name="svc",
                        description="bundled for real")
     outdir = Path(app.synth().directory)
     (asset,) = [path for path in outdir.glob("asset.*") if (path / "result_tracker.py").is_file()]
@@ -338,5 +338,5 @@ def test_a_function_that_cannot_be_bundled_raises_our_error_at_construction(tmp_
     app = make_app(**{"aws:cdk:bundling-stacks": ["**"]})
     stack = cdk.Stack(app, "Offline")
     with pytest.raises(BundlingError, match="^genai-blueprints bundling: pip found no wheels for the Lambda asset "):
-        PythonHandlerFunction(stack, "Fn", source=HandlerCode.from_path(handler_with_requirements),
+        PythonHandlerFunction(stack, "Fn", invocation=Invocation.REQUEST, source=HandlerCode.from_path(handler_with_requirements),
                               handler="handler.handler", service_name="svc", description="offline")

@@ -16,7 +16,7 @@ from packaging.version import Version
 from genai_blueprints import InvalidPropsError
 from genai_blueprints import _handler_code
 from genai_blueprints._handler_code import HandlerCode
-from genai_blueprints.handler_function import POWERTOOLS_LAYER_ID, SHARED_LAYER_ID, PythonHandlerFunction
+from genai_blueprints.handler_function import POWERTOOLS_LAYER_ID, SHARED_LAYER_ID, Invocation, PythonHandlerFunction
 from genai_blueprints.powertools import POWERTOOLS_VERSION, powertools_layer_parameter_name
 from harness import REPO_ROOT, cfn_lint_findings, make_app, synthesize_stack
 
@@ -26,7 +26,7 @@ POWERTOOLS_PARAMETER = f"/aws/service/powertools/python/arm64/python3.14/{POWERT
 
 def build(**props):
     stack = cdk.Stack(make_app(), "TestStack")
-    handler = PythonHandlerFunction(stack, "Fn", source="result_tracker", handler="result_tracker.handler",
+    handler = PythonHandlerFunction(stack, "Fn", invocation=Invocation.REQUEST, source="result_tracker", handler="result_tracker.handler",
                                     service_name="svc", description="test function", **props)
     return stack, handler
 
@@ -81,9 +81,9 @@ def _powertools_parameters(template) -> dict:
 def two_functions():
     """Two functions in one stack, synthesized once."""
     stack = cdk.Stack(make_app(), "TwoFunctions")
-    first = PythonHandlerFunction(stack, "First", source="result_tracker", handler="result_tracker.handler",
+    first = PythonHandlerFunction(stack, "First", invocation=Invocation.REQUEST, source="result_tracker", handler="result_tracker.handler",
                                   service_name="first", description="first function")
-    second = PythonHandlerFunction(stack, "Second", source="feedback", handler="feedback.handler",
+    second = PythonHandlerFunction(stack, "Second", invocation=Invocation.REQUEST, source="feedback", handler="feedback.handler",
                                    service_name="second", description="second function")
     return stack, first, second, synthesize_stack(stack)
 
@@ -121,9 +121,9 @@ def test_two_functions_template_is_cfn_lint_clean(two_functions):
 def test_each_stack_gets_its_own_layers():
     app = make_app()
     one, other = cdk.Stack(app, "One"), cdk.Stack(app, "Other")
-    in_one = PythonHandlerFunction(one, "Fn", source="result_tracker", handler="result_tracker.handler",
+    in_one = PythonHandlerFunction(one, "Fn", invocation=Invocation.REQUEST, source="result_tracker", handler="result_tracker.handler",
                                    service_name="svc", description="in one")
-    in_other = PythonHandlerFunction(other, "Fn", source="result_tracker", handler="result_tracker.handler",
+    in_other = PythonHandlerFunction(other, "Fn", invocation=Invocation.REQUEST, source="result_tracker", handler="result_tracker.handler",
                                      service_name="svc", description="in other")
     assert in_one.shared_layer.node.scope is one and in_other.shared_layer.node.scope is other
     assert in_one.powertools_layer.node.scope is one and in_other.powertools_layer.node.scope is other
@@ -182,7 +182,7 @@ def test_every_builtin_handler_resolves_by_name_to_its_folder():
     app = make_app()
     stack = cdk.Stack(app, "Builtins")
     for name in BUILTIN_HANDLERS:
-        PythonHandlerFunction(stack, name, source=name, handler=f"{name}.handler", service_name=name,
+        PythonHandlerFunction(stack, name, invocation=Invocation.REQUEST, source=name, handler=f"{name}.handler", service_name=name,
                               description=f"built-in {name}")
     assert len(BUILTIN_HANDLERS) >= 7
     assert _asset_sources(app, stack) == {name: REPO_ROOT / "lambda" / name for name in BUILTIN_HANDLERS}
@@ -196,7 +196,7 @@ def test_a_users_folder_is_the_asset_and_a_relative_path_follows_the_working_dir
     app = make_app()
     stack = cdk.Stack(app, "UserCode")
     # The jsii process kept the working directory it started in: only Python's resolution finds the folder.
-    user = PythonHandlerFunction(stack, "Orders", source=HandlerCode.from_path("handlers/orders"),
+    user = PythonHandlerFunction(stack, "Orders", invocation=Invocation.REQUEST, source=HandlerCode.from_path("handlers/orders"),
                                  handler="orders.handler", service_name="orders", description="user code")
     assert _asset_sources(app, stack) == {"Orders": folder}
     assert REPO_ROOT not in folder.parents
@@ -219,7 +219,7 @@ def test_a_users_folder_is_the_asset_and_a_relative_path_follows_the_working_dir
 def test_unknown_code_or_handlers_are_rejected(source, handler, message):
     stack = cdk.Stack(make_app(), "Invalid")
     with pytest.raises(InvalidPropsError) as raised:
-        PythonHandlerFunction(stack, "Fn", source=source, handler=handler, service_name="svc", description="bad")
+        PythonHandlerFunction(stack, "Fn", invocation=Invocation.REQUEST, source=source, handler=handler, service_name="svc", description="bad")
     (problem,) = raised.value.problems
     assert problem.startswith(message)
 
@@ -228,7 +228,7 @@ def test_a_handler_code_folder_that_does_not_exist_is_rejected(tmp_path):
     stack = cdk.Stack(make_app(), "Invalid")
     with pytest.raises(InvalidPropsError, match=re.escape(
             f"source is '{tmp_path / 'gone'}'; there is no folder at {tmp_path / 'gone'}; it must be the folder")):
-        PythonHandlerFunction(stack, "Fn", source=HandlerCode.from_path(tmp_path / "gone"), handler="gone.handler",
+        PythonHandlerFunction(stack, "Fn", invocation=Invocation.REQUEST, source=HandlerCode.from_path(tmp_path / "gone"), handler="gone.handler",
                               service_name="svc", description="bad")
 
 

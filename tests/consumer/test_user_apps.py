@@ -200,7 +200,8 @@ def test_imported_resources_are_used_and_their_policies_named(user_apps: dict[st
         "sns.amazonaws.com", "sns.amazonaws.com",               # the endpoint's two consumer queues
         "indexing.s3vectors.amazonaws.com",                     # the S3 Vectors knowledge base
         "events.amazonaws.com", "events.amazonaws.com",         # both knowledge bases' ingestion queues
-        "bedrock.amazonaws.com", f"logs.us-east-1.amazonaws.com",  # invocation logging
+        "bedrock.amazonaws.com",                                   # invocation logging
+        "logs.us-east-1.amazonaws.com",                 # every function's log group and invocation logging's
         "bedrock.amazonaws.com",                                   # the agent's resources
         "cloudtrail.amazonaws.com", "cloudtrail.amazonaws.com",    # the audit trail
     ])

@@ -177,6 +177,8 @@ KB_LIMITS = [
     Limit("query.max_question_chars", 1, 20000, whole("query.max_question_chars", 1, 20000),
           query_env("MAX_QUESTION_CHARS")),
     Limit("query.number_of_results", 1, 100, whole("query.number_of_results", 1, 100), query_env("NUMBER_OF_RESULTS")),
+    Limit("query.max_concurrent_requests", 1, 1000, whole("query.max_concurrent_requests", 1, 1000),
+          Rendered(lambda kb: kb.query_function, "ReservedConcurrentExecutions")),
     # The latency alarm must fit the timeout, so the timeout's cases alarm at 1 s.
     Limit("query.timeout", 5, 900, "query.timeout is '{n} seconds'; it must be from 5 to 900 seconds",
           Rendered(lambda kb: kb.query_function, "Timeout"), make=seconds,

@@ -40,6 +40,7 @@ from iam_statements import (
     allow_principal,
     default_key_statement,
     handler_basics,
+    logs_use_key,
     invoke_url,
     sqs_consumer,
     trusts,
@@ -98,7 +99,7 @@ def ingestion(kb: str) -> set:
         allow("bedrock:ListIngestionJobs", f"${{{kb}/KnowledgeBase.KnowledgeBaseArn}}"),
         allow("kms:Decrypt", f"${{{kb}/Key.Arn}}"),  # the encrypted ingestion queue
         *sqs_consumer(f"{kb}/IngestionQueue"),
-        *handler_basics(f"{kb}/IngestionHandler"),
+        *handler_basics(f"{kb}/IngestionHandler", f"{kb}/Key"),
     }
 
 
@@ -111,7 +112,7 @@ def query(kb: str, guardrail: str) -> set:
         allow("bedrock:InvokeModel", GENERATION_MODEL),
         allow("bedrock:ApplyGuardrail", f"${{{guardrail}.GuardrailArn}}"),
         allow("kms:Decrypt", f"${{{guardrail}/Key.Arn}}"),
-        *handler_basics(f"{kb}/QueryHandler"),
+        *handler_basics(f"{kb}/QueryHandler", f"{kb}/Key"),
     }
 
 
@@ -160,6 +161,7 @@ SAMPLE_KEYS = {
             "ArnLike": {"aws:SourceArn": "arn:aws:s3vectors:us-east-1:${AWS::AccountId}:bucket/*"},
         }),
         *events_to_ingestion_queue("${AWS::AccountId}"),
+        *logs_use_key(),
     },
     "Guardrail/Key": {default_key_statement()},
     "Observability/Key": {
@@ -187,6 +189,7 @@ OWN_KEYS = {
         # The blueprint's own alarm topic is encrypted with its key.
         *alarms_use_key(ACCOUNT),
         *events_to_ingestion_queue(ACCOUNT),
+        *logs_use_key(ACCOUNT),
     },
     "Guardrail/Key": {default_key_statement(ACCOUNT)},
 }

@@ -140,7 +140,7 @@ def test_key_lets_bedrock_and_cloudwatch_logs_encrypt(platform_stack):
     logging = platform_stack.constructs["logging"]
     key = platform_stack.template_json["Resources"][platform_stack.stack.resolve(logging.encryption_key.key_arn)["Fn::GetAtt"][0]]
     sids = {s.get("Sid") for s in key["Properties"]["KeyPolicy"]["Statement"]}
-    assert {"AllowBedrockToEncryptInvocationLogs", "AllowCloudWatchLogsToEncryptInvocationLogs"} <= sids
+    assert {"AllowBedrockToEncryptInvocationLogs", "AllowCloudWatchLogsToEncryptLogGroups"} <= sids
 
 
 def test_the_configuration_waits_for_its_destinations(platform_stack):

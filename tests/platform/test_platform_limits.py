@@ -76,6 +76,8 @@ def count(resource: Any, path: str, *, empty_absent: bool = False, offset: int =
 FEEDBACK_LIMITS = [
     Limit("retention_days", 1, 3650, whole("retention_days", 1, 3650),
           Rendered(lambda feedback: feedback.handler.function, "Environment.Variables.FEEDBACK_TTL_DAYS", str)),
+    Limit("max_concurrent_requests", 1, 1000, whole("max_concurrent_requests", 1, 1000),
+          Rendered(lambda feedback: feedback.handler.function, "ReservedConcurrentExecutions")),
 ]
 
 LOGGING_LIMITS = [

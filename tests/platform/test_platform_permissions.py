@@ -48,6 +48,7 @@ from iam_statements import (
     default_key_statement,
     deny_principal,
     handler_basics,
+    logs_use_key,
     invoke_url,
     table_read,
     trusts,
@@ -86,7 +87,7 @@ ROLES = {
         allow("dynamodb:PutItem", "${Feedback/Table.Arn}"),
         allow("kms:Decrypt", "${Feedback/Key.Arn}"),
         allow("kms:GenerateDataKey", "${Feedback/Key.Arn}"),
-        *handler_basics("Feedback/Handler"),
+        *handler_basics("Feedback/Handler", "Feedback/Key"),
     },
     # The custom resource's function: configure the account's logging and pass only the delivery role,
     # only to Bedrock; its own log group and X-Ray (the function is inline, not a PythonHandlerFunction).
@@ -145,9 +146,7 @@ KEYS = {
         # (a hardening note in issue 20's report).
         allow_principal("Service:bedrock.amazonaws.com", "kms:GenerateDataKey", when=IN_ACCOUNT),
         allow_principal("Service:bedrock.amazonaws.com", "kms:Decrypt", when=IN_ACCOUNT),
-        *(allow_principal("Service:logs.us-east-1.amazonaws.com", action, when={"ArnLike": {
-            "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:${AWS::AccountId}:log-group:*"}})
-          for action in ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")),
+        *logs_use_key(),
     },
     "AuditTrail/Key": {
         default_key_statement(),
@@ -158,9 +157,9 @@ KEYS = {
         }),
         allow_principal("Service:cloudtrail.amazonaws.com", "kms:DescribeKey", when=IN_ACCOUNT),
     },
-    # Prompts and feedback are used through IAM grants only.
+    # Prompts are used through IAM grants only; feedback too, and its function's log group is encrypted.
     "Prompts/Key": {default_key_statement()},
-    "Feedback/Key": {default_key_statement()},
+    "Feedback/Key": {default_key_statement(), *logs_use_key()},
 }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_bedrock as bedrock
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 
 from constructs import Construct
@@ -15,7 +16,7 @@ from genai_blueprints._handler_code import HandlerCode
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.agents.schemas import ActionGroupSchema
 from genai_blueprints.feature_flags import BlueprintConstruct
-from genai_blueprints.handler_function import PythonHandlerFunction
+from genai_blueprints.handler_function import Invocation, PythonHandlerFunction
 
 
 class AgentActionGroup(BlueprintConstruct):
@@ -55,6 +56,7 @@ class AgentActionGroup(BlueprintConstruct):
         memory_size: int,
         environment: Mapping[str, str] | None,
         boundary_statements: Sequence[iam.PolicyStatement],
+        encryption_key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
         self.name = name
@@ -71,6 +73,9 @@ class AgentActionGroup(BlueprintConstruct):
             memory_size=memory_size,
             timeout=timeout,
             reserved_concurrency=reserved_concurrency,
+            # Bedrock invokes action groups synchronously and hands the answer to the model.
+            invocation=Invocation.REQUEST,
+            encryption_key=encryption_key,
         )
         self.function: lambda_.Function = self._handler.function
         self.role: iam.Role = self._handler.role
@@ -87,6 +92,9 @@ class AgentActionGroup(BlueprintConstruct):
                 ),
                 iam.PolicyStatement(
                     sid="Tracing", actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]
+                ),
+                iam.PolicyStatement(
+                    sid="EnvironmentVariables", actions=["kms:Decrypt"], resources=[encryption_key.key_arn]
                 ),
                 *boundary_statements,
             ],

@@ -25,6 +25,7 @@ from genai_blueprints.agents.models import AgentModel
 from genai_blueprints.agents.options import AgentMonitoring, InvocationBounds, OrchestrationPrompt
 from genai_blueprints.agents.schemas import ActionGroupSchema
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.guardrails import Guardrail
@@ -252,6 +253,7 @@ class GuardedAgent(MonitoredConstruct):
             memory_size=memory_size,
             environment=environment,
             boundary_statements=boundary_statements,
+            encryption_key=self.encryption_key,
         )
         self.action_groups.append(group)
         return group
@@ -409,6 +411,7 @@ class GuardedAgent(MonitoredConstruct):
                 },
             ),
         )
+        acknowledge_compliance(role, "IAMNoInlinePolicy", INLINE_POLICY)
         model_arns = self._model.invoke_resource_arns(self)
         role.add_to_policy(
             iam.PolicyStatement(

@@ -11,8 +11,9 @@ from aws_cdk import aws_lambda as lambda_
 
 from constructs import Construct
 from genai_blueprints.agents.options import FRONT_DOOR_MARGIN, InvocationBounds
+from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
-from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
+from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 
 
@@ -63,6 +64,7 @@ class AgentFrontDoor(BlueprintConstruct):
             ),
             time_to_live_attribute="expires_at",
         )
+        acknowledge_compliance(self.session_table, "DynamoDBInBackupPlan", TABLE_BACKUP)
         handler = PythonHandlerFunction(
             self,
             "Handler",
@@ -70,6 +72,9 @@ class AgentFrontDoor(BlueprintConstruct):
             handler="agent_front_door.handler",
             service_name=self.service_name,
             description="Invokes the Bedrock agent within time, step, tool-call and token bounds",
+            invocation=Invocation.REQUEST,
+            encryption_key=encryption_key,
+            reserved_concurrency=bounds.max_concurrent_requests,
             memory_size=256,
             timeout=cdk.Duration.seconds(bounds.timeout.to_seconds() + FRONT_DOOR_MARGIN.to_seconds()),
             environment={

@@ -27,6 +27,8 @@ class InvocationBounds:
         max_session_tokens: input plus output tokens per session, all requests together,
             1000-10,000,000. Default: 50,000.
         max_input_chars: characters of one user message, 1-25,000 (InvokeAgent's limit). Default: 2,000.
+        max_concurrent_requests: requests the front door serves at once: its reserved concurrency, a
+            rate limit (GENOPS02-BP03) that also keeps that capacity for it, 1-1000. Default: 10.
     """
 
     timeout: cdk.Duration = cdk.Duration.seconds(60)
@@ -34,6 +36,7 @@ class InvocationBounds:
     max_tool_calls: int = 5
     max_session_tokens: int = 50_000
     max_input_chars: int = 2_000
+    max_concurrent_requests: int = 10
 
     def validate(self, validator: PropsValidator) -> None:
         if validator.check_type("bounds.timeout", self.timeout, cdk.Duration, DURATION):
@@ -44,6 +47,7 @@ class InvocationBounds:
         validator.check_int_range("bounds.max_tool_calls", self.max_tool_calls, 0, 50)
         validator.check_int_range("bounds.max_session_tokens", self.max_session_tokens, 1000, 10_000_000)
         validator.check_int_range("bounds.max_input_chars", self.max_input_chars, 1, 25_000)
+        validator.check_int_range("bounds.max_concurrent_requests", self.max_concurrent_requests, 1, 1000)
 
 
 @dataclass(frozen=True)

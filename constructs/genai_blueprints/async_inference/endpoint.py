@@ -37,6 +37,7 @@ from genai_blueprints.async_inference.options import (
 )
 from genai_blueprints.async_inference.result_tracker import ResultTracker
 from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
+from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.grants import grant_read_data
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
@@ -441,6 +442,7 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
             description=f"Execution role of the SageMaker model behind {self.endpoint_name}",
         )
+        acknowledge_compliance(role, "IAMNoInlinePolicy", INLINE_POLICY)
         self._grant_objects(role, ["s3:GetObject"], [INPUT_PREFIX])
         self._grant_objects(role, ["s3:PutObject"], [OUTPUT_PREFIX, FAILURE_PREFIX])
         # Publish only; the key use it needs is granted with the output prefixes above.
@@ -580,6 +582,10 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
                 client_config=client_config,
             ),
         )
+        if has_instance_store(instance_type):
+            acknowledge_compliance(config, "SageMakerEndpointConfigurationKMSKeyConfigured", (
+                f"{instance_type} has NVMe instance storage, encrypted by the instance's hardware module; "
+                "SageMaker rejects a KmsKeyId for such types (CreateEndpointConfig, KmsKeyId)."))
         return config
 
     def _build_autoscaling(self, scaling: ScalingOptions) -> appscaling.ScalableTarget:

@@ -7,7 +7,7 @@ from constructs import Construct
 
 from genai_blueprints.async_inference.endpoint import AsyncInferenceEndpoint
 from genai_blueprints.feature_flags import BlueprintConstruct
-from genai_blueprints.handler_function import PythonHandlerFunction
+from genai_blueprints.handler_function import Invocation, PythonHandlerFunction
 from genai_blueprints.validation import DURATION, PropsValidator
 
 
@@ -56,6 +56,8 @@ class PngPostProcessor(BlueprintConstruct):
             handler="png_postprocessor.handler",
             service_name="async-inference-png-postprocessor",
             description="Converts image-model results into PNG files with a manifest.",
+            invocation=Invocation.QUEUE,
+            encryption_key=endpoint.encryption_key,
             memory_size=memory_size,
             timeout=timeout,
             environment={"IO_BUCKET_NAME": endpoint.bucket.bucket_name, "IMAGES_PREFIX": images_prefix},

@@ -12,8 +12,9 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
+from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
-from genai_blueprints.handler_function import PythonHandlerFunction
+from genai_blueprints.handler_function import Invocation, PythonHandlerFunction
 from genai_blueprints.validation import KMS_KEY, SNS_TOPIC, PropsValidator
 
 PARTITION_KEY = "inference_id"
@@ -70,6 +71,7 @@ class ResultTracker(BlueprintConstruct):
             ),
             time_to_live_attribute=TTL_ATTRIBUTE,
         )
+        acknowledge_compliance(self.table, "DynamoDBInBackupPlan", TABLE_BACKUP)
         timeout = cdk.Duration.seconds(30)
         self.handler = PythonHandlerFunction(
             self,
@@ -78,6 +80,8 @@ class ResultTracker(BlueprintConstruct):
             handler="result_tracker.handler",
             service_name="async-inference-result-tracker",
             description="Records asynchronous inference results in the results table.",
+            invocation=Invocation.QUEUE,
+            encryption_key=encryption_key,
             memory_size=256,
             timeout=timeout,
             environment={

@@ -15,6 +15,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.compliance import DEAD_LETTER_QUEUE, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.validation import DURATION, KMS_KEY, LAMBDA_FUNCTION, SNS_TOPIC, TEXT, PropsValidator
@@ -45,6 +46,7 @@ class TopicQueueConsumer(BlueprintConstruct):
         alarm_topic: sns.ITopic | None = None,
         max_receive_count: int = 3,
         batch_size: int = 10,
+        max_concurrency: int = 5,
     ) -> None:
         """
         Args:
@@ -59,6 +61,8 @@ class TopicQueueConsumer(BlueprintConstruct):
             purpose: a few words for alarm descriptions, e.g. "result tracking".
             max_receive_count: receives before a message moves to the DLQ. Default: 3.
             batch_size: records per invocation. Default: 10.
+            max_concurrency: concurrent invocations the event source mapping makes at most, 2-1000
+                (Lambda's MaximumConcurrency for SQS). Default: 5.
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"TopicQueueConsumer '{self.node.path}'")
@@ -72,6 +76,7 @@ class TopicQueueConsumer(BlueprintConstruct):
         # source takes batches of 1 to 10 records.
         validator.check_int_range("max_receive_count", max_receive_count, 1, 1000)
         validator.check_int_range("batch_size", batch_size, 1, 10)
+        validator.check_int_range("max_concurrency", max_concurrency, 2, 1000)
         validator.raise_if_invalid()
         self.dead_letter_queue = sqs.Queue(
             self,
@@ -81,6 +86,7 @@ class TopicQueueConsumer(BlueprintConstruct):
             enforce_ssl=True,
             retention_period=cdk.Duration.days(14),
         )
+        acknowledge_compliance(self.dead_letter_queue, "SQSRedrivePolicy", DEAD_LETTER_QUEUE)
         self.queue = sqs.Queue(
             self,
             "Queue",
@@ -94,7 +100,8 @@ class TopicQueueConsumer(BlueprintConstruct):
         for index, topic in enumerate(topics):
             self._subscribe(f"Subscription{index}", topic)
         function.add_event_source(
-            event_sources.SqsEventSource(self.queue, batch_size=batch_size, report_batch_item_failures=True)
+            event_sources.SqsEventSource(self.queue, batch_size=batch_size, report_batch_item_failures=True,
+                                         max_concurrency=max_concurrency)
         )
         self.dead_letter_alarm = alarm_at_least(
             self,

@@ -22,11 +22,12 @@ from constructs import Construct
 from genai_blueprints.acknowledgements import acknowledge, grantee_construct, nag_text
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket
+from genai_blueprints.compliance import DEAD_LETTER_QUEUE, INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.event_queue_target import EncryptedQueueTarget
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.grants import grant_invoke_url
 from genai_blueprints.guardrails.interface import IGuardrail, check_guardrail
-from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
+from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.knowledge_base.chunking import Chunking
@@ -413,6 +414,7 @@ class RagKnowledgeBase(MonitoredConstruct):
             validator.check_int_range("query.max_answer_tokens", query.max_answer_tokens, 1, 8192)
             validator.check_int_range("query.max_question_chars", query.max_question_chars, 1, 20000)
             validator.check_int_range("query.number_of_results", query.number_of_results, 1, 100)
+            validator.check_int_range("query.max_concurrent_requests", query.max_concurrent_requests, 1, 1000)
             if validator.check_type("query.timeout", query.timeout, cdk.Duration, DURATION):
                 timeout = query.timeout.to_seconds()
                 validator.check(5 <= timeout <= 900, "query.timeout", f"{timeout} seconds",
@@ -584,6 +586,7 @@ class RagKnowledgeBase(MonitoredConstruct):
                 "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:bedrock:{stack.region}:{stack.account}:knowledge-base/*"},
             }),
         )
+        acknowledge_compliance(role, "IAMNoInlinePolicy", INLINE_POLICY)
         role.add_to_policy(iam.PolicyStatement(
             sid="InvokeEmbeddingModel", actions=["bedrock:InvokeModel"],
             resources=[self.embedding.model.model_arn(self)],
@@ -671,6 +674,7 @@ class RagKnowledgeBase(MonitoredConstruct):
             encryption=sqs.QueueEncryption.KMS, encryption_master_key=self.encryption_key,
             enforce_ssl=True, retention_period=cdk.Duration.days(14),
         )
+        acknowledge_compliance(self.ingestion_dead_letter_queue, "SQSRedrivePolicy", DEAD_LETTER_QUEUE)
         self.ingestion_queue = sqs.Queue(
             self, "IngestionQueue",
             encryption=sqs.QueueEncryption.KMS, encryption_master_key=self.encryption_key,
@@ -702,6 +706,7 @@ class RagKnowledgeBase(MonitoredConstruct):
             source="kb_ingestion", handler="kb_ingestion.handler",
             service_name=INGESTION_SERVICE,
             description="Starts one knowledge-base ingestion job per batch of document changes.",
+            invocation=Invocation.QUEUE, encryption_key=self.encryption_key,
             memory_size=256, timeout=INGESTION_FUNCTION_TIMEOUT,
             environment={"KNOWLEDGE_BASE_ID": self.knowledge_base_id, "DATA_SOURCE_ID": self.data_source_id},
         )
@@ -725,6 +730,8 @@ class RagKnowledgeBase(MonitoredConstruct):
             source="kb_query", handler="kb_query.handler",
             service_name=QUERY_SERVICE,
             description="Answers questions from the knowledge base (RetrieveAndGenerate with a guardrail).",
+            invocation=Invocation.REQUEST, encryption_key=self.encryption_key,
+            reserved_concurrency=query.max_concurrent_requests,
             memory_size=512, timeout=query.timeout,
             environment={
                 "KNOWLEDGE_BASE_ID": self.knowledge_base_id,

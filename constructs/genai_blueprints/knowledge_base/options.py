@@ -129,6 +129,9 @@ class QueryOptions:
         max_question_chars: longer questions are rejected with 400 (1-20000). Default: 1000.
         number_of_results: chunks retrieved per question (1-100). Default: 5.
         timeout: the function's timeout (5 seconds to 15 minutes). Default: 60 seconds.
+        max_concurrent_requests: questions answered at once: the query function's reserved
+            concurrency, a rate limit (GENOPS02-BP03) that also keeps that capacity for it, 1-1000.
+            Default: 10.
     """
 
     generation_model_id: str = "amazon.nova-lite-v1:0"
@@ -136,6 +139,7 @@ class QueryOptions:
     max_question_chars: int = 1000
     number_of_results: int = 5
     timeout: cdk.Duration = cdk.Duration.seconds(60)
+    max_concurrent_requests: int = 10
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from .registry import all_rules
 from .rule import BEST_PRACTICES, LensRule, Level
 
 if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first access (_EXPORTS)
+    from genai_blueprints.lens.checks import ALL_COMPLIANCE as ALL_COMPLIANCE
+    from genai_blueprints.lens.checks import COMPLIANCE_PACKS as COMPLIANCE_PACKS
     from genai_blueprints.lens.checks import LENS_PACKS as LENS_PACKS
     from genai_blueprints.lens.assembly import LensTemplateNotFoundError as LensTemplateNotFoundError
     from genai_blueprints.lens.checks import add_lens_checks as add_lens_checks
@@ -38,6 +40,8 @@ _PACKS = "genai_blueprints.lens.packs"
 _EXPORTS = {
     "add_lens_checks": "genai_blueprints.lens.checks",
     "LENS_PACKS": "genai_blueprints.lens.checks",
+    "ALL_COMPLIANCE": "genai_blueprints.lens.checks",
+    "COMPLIANCE_PACKS": "genai_blueprints.lens.checks",
     "LensPack": _PACKS,
     "LensTemplateNotFoundError": "genai_blueprints.lens.assembly",  # plain Python: catchable without cdk-nag
     "DeliveryPathChecks": _PACKS,
@@ -55,6 +59,8 @@ __all__ = [
     "Evaluation",
     "GenAILensChecks",
     "LENS_PACKS",
+    "ALL_COMPLIANCE",
+    "COMPLIANCE_PACKS",
     "LensPack",
     "LensRule",
     "LensTemplateNotFoundError",

@@ -12,9 +12,10 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
+from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.grants import grant_invoke_url, grant_read_data
-from genai_blueprints.handler_function import METRICS_NAMESPACE, PythonHandlerFunction
+from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 from genai_blueprints.validation import KMS_KEY, SNS_TOPIC, PropsValidator
 
@@ -50,6 +51,7 @@ class FeedbackCapture(MonitoredConstruct):
         retention_days: int = 365,
         alarm_topic: sns.ITopic | None = None,
         encryption_key: kms.IKey | None = None,
+        max_concurrent_requests: int = 10,
     ) -> None:
         """
         Args:
@@ -57,10 +59,14 @@ class FeedbackCapture(MonitoredConstruct):
             alarm_topic: notified of function errors. Default: the topic `Observability.monitor`
                 attaches; unmonitored, a new KMS-encrypted topic made at synthesis.
             encryption_key: encrypts the table. Default: a new customer-managed key with rotation.
+            max_concurrent_requests: feedback records taken at once: the function's reserved
+                concurrency, a rate limit (GENOPS02-BP03) that also keeps that capacity for it, 1-1000.
+                Default: 10.
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"FeedbackCapture '{self.node.path}'")
         validator.check_int_range("retention_days", retention_days, 1, 3650)
+        validator.check_int_range("max_concurrent_requests", max_concurrent_requests, 1, 1000)
         validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC, optional=True)
         validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         validator.raise_if_invalid()
@@ -82,6 +88,7 @@ class FeedbackCapture(MonitoredConstruct):
             ),
             time_to_live_attribute=TTL_ATTRIBUTE,
         )
+        acknowledge_compliance(self.table, "DynamoDBInBackupPlan", TABLE_BACKUP)
         self.handler = PythonHandlerFunction(
             self,
             "Handler",
@@ -89,6 +96,9 @@ class FeedbackCapture(MonitoredConstruct):
             handler="feedback.handler",
             service_name=SERVICE_NAME,
             description="Records user feedback on generative-AI responses.",
+            invocation=Invocation.REQUEST,
+            encryption_key=self.encryption_key,
+            reserved_concurrency=max_concurrent_requests,
             memory_size=256,
             timeout=cdk.Duration.seconds(10),
             environment={

@@ -16,9 +16,10 @@ from constructs import Construct
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.buckets import access_log_bucket as new_access_log_bucket
 from genai_blueprints.buckets import encrypted_bucket, expire_after
+from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import PythonHandlerFunction
-from genai_blueprints.resource_policies import allow_in_key_policy
+from genai_blueprints.resource_policies import allow_in_key_policy, allow_logs_to_use_key
 from genai_blueprints.validation import FLAG, KMS_KEY, S3_BUCKET, PropsValidator
 
 LOG_PREFIX = "invocations"
@@ -121,6 +122,7 @@ class ModelInvocationLogging(BlueprintConstruct):
             assumed_by=iam.ServicePrincipal("bedrock.amazonaws.com").with_conditions(self._source_conditions),
             description="Bedrock writes model invocation logs to the log group",
         )
+        acknowledge_compliance(self.role, "IAMNoInlinePolicy", INLINE_POLICY)
         self.role.add_to_policy(
             iam.PolicyStatement(
                 actions=["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -144,24 +146,7 @@ class ModelInvocationLogging(BlueprintConstruct):
             ),
             purpose="Bedrock writing invocation logs to the encrypted bucket",
         )
-        allow_in_key_policy(
-            self, self.encryption_key,
-            iam.PolicyStatement(
-                sid="AllowCloudWatchLogsToEncryptInvocationLogs",
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                            service="logs", resource="log-group", resource_name="*",
-                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                },
-            ),
-            purpose="CloudWatch Logs encrypting the invocation log group",
-        )
+        allow_logs_to_use_key(self, self.encryption_key)
 
     def _build_bucket(self, retention_days: int) -> s3.Bucket:
         bucket = encrypted_bucket(
@@ -205,6 +190,7 @@ class ModelInvocationLogging(BlueprintConstruct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="Configures Bedrock model invocation logging",
         )
+        acknowledge_compliance(handler_role, "IAMNoInlinePolicy", INLINE_POLICY)
         handler_logs.grant_write(handler_role)
         handler_role.add_to_policy(
             iam.PolicyStatement(

@@ -18,6 +18,7 @@ from constructs import Construct
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints._deprecation import warn_deprecated
+from genai_blueprints.compliance import DEAD_LETTER_QUEUE, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.metrics import MetricOptions, blueprint_metric
 from genai_blueprints.monitoring import MonitoredBlueprint, MonitoredConstruct, new_alarm_topic, notify
@@ -294,6 +295,7 @@ class Observability(BlueprintConstruct):
             enforce_ssl=True,
             retention_period=cdk.Duration.days(14),
         )
+        acknowledge_compliance(queue, "SQSRedrivePolicy", DEAD_LETTER_QUEUE)
         # SNS moves undeliverable alarm emails here, encrypting them with the topic's key.
         allow_service_in_key_policy(self, self.encryption_key, "sns.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"],
                                     purpose="SNS moving undeliverable alarm emails to their dead-letter queue")
