@@ -49,7 +49,7 @@ BUCKET_REPLICATION = (
 )
 OUTSIDE_VPC = (
     "The function calls only AWS service APIs (over TLS, with IAM), and none of its dependencies lives in a "
-    "VPC; running it in the team's private subnets needs those subnets and interface endpoints."
+    "VPC; the blueprint's network=NetworkOptions(vpc=...) runs it in the team's subnets instead."
 )
 DEAD_LETTER_QUEUE = (
     "This is the dead-letter queue itself: what it receives stays for the queue's retention period, and its "

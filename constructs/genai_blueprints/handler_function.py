@@ -18,6 +18,7 @@ from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.bundling import LocalPipBundling, handler_code, python_version_of
 from genai_blueprints.compliance import INLINE_POLICY, OUTSIDE_VPC, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.network import NetworkOptions, allow_lambda_to_attach, check_network
 from genai_blueprints.powertools import POWERTOOLS_VERSION, powertools_layer_parameter_name
 from genai_blueprints.resource_policies import allow_logs_to_use_key
 from genai_blueprints.validation import KMS_KEY, PropsValidator, describe
@@ -92,6 +93,7 @@ class PythonHandlerFunction(BlueprintConstruct):
         reserved_concurrency: int | None = None,
         invocation: Invocation,
         encryption_key: kms.IKey | None = None,
+        network: NetworkOptions | None = None,
     ) -> None:
         """
         Args:
@@ -111,6 +113,7 @@ class PythonHandlerFunction(BlueprintConstruct):
             invocation: who invokes the function (Invocation.QUEUE or Invocation.REQUEST).
             encryption_key: encrypts the log group and the environment variables. Default: none,
                 CloudWatch Logs' and Lambda's own encryption.
+            network: run the function in this VPC (its role may attach it). Default: no VPC.
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"PythonHandlerFunction '{self.node.path}'")
@@ -118,6 +121,7 @@ class PythonHandlerFunction(BlueprintConstruct):
         validator.check_int_range("reserved_concurrency", reserved_concurrency, 0)
         validator.check_enum("invocation", invocation, Invocation)
         validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
+        check_network(validator, network)
         code = _handler_code_of(validator, source)
         if code is not None:
             check_handler(validator, code.directory, handler)
@@ -128,6 +132,8 @@ class PythonHandlerFunction(BlueprintConstruct):
         self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention, encryption_key=encryption_key)
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
         self.log_group.grant_write(self.role)
+        if network is not None:
+            allow_lambda_to_attach(self.role)
         if encryption_key is not None:
             # Lambda decrypts the environment variables with the execution role when it starts an
             # environment (configuration-envvars-encryption); without it: KMSAccessDeniedException.
@@ -152,6 +158,9 @@ class PythonHandlerFunction(BlueprintConstruct):
                 layers=[self.shared_layer, self.powertools_layer],
                 reserved_concurrent_executions=reserved_concurrency,
                 environment_encryption=encryption_key,
+                vpc=network.vpc if network else None,
+                vpc_subnets=network.subnets if network else None,
+                security_groups=(list(network.security_groups) or None) if network else None,
                 environment={
                     "POWERTOOLS_SERVICE_NAME": service_name,
                     "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
@@ -165,14 +174,15 @@ class PythonHandlerFunction(BlueprintConstruct):
             if local.error is not None:
                 raise local.error from None
             raise
-        acknowledge(
-            self,
-            "AwsSolutions-IAM5[Resource::*]",
-            "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.",
-        )
-        self._acknowledge_compliance(invocation, reserved_concurrency)
+        wildcard = "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions."
+        if network is not None:
+            wildcard += (" In the VPC, Lambda creates the function's network interfaces with its role: "
+                         "ec2:DescribeNetworkInterfaces works only on *, and the interfaces do not exist before "
+                         "Lambda creates them (Lambda developer guide, configuration-vpc).")
+        acknowledge(self, "AwsSolutions-IAM5[Resource::*]", wildcard)
+        self._acknowledge_compliance(invocation, reserved_concurrency, in_vpc=network is not None)
 
-    def _acknowledge_compliance(self, invocation: Invocation, reserved_concurrency: int | None) -> None:
+    def _acknowledge_compliance(self, invocation: Invocation, reserved_concurrency: int | None, *, in_vpc: bool) -> None:
         """The compliance packs' findings this function's defaults leave, each with its reason."""
         if invocation is Invocation.QUEUE:
             kept = "a message it fails on is retried and then kept by the queue's own dead-letter queue, which alarms"
@@ -189,7 +199,8 @@ class PythonHandlerFunction(BlueprintConstruct):
         else:
             acknowledge_compliance(self, "LambdaDLQ", f"{invocation.value}: a Lambda DLQ receives only failed "
                                    "asynchronous invocations; a synchronous caller gets the error itself.")
-        acknowledge_compliance(self, "LambdaInsideVPC", OUTSIDE_VPC)
+        if not in_vpc:
+            acknowledge_compliance(self, "LambdaInsideVPC", OUTSIDE_VPC)
         acknowledge_compliance(self.role, "IAMNoInlinePolicy", INLINE_POLICY)
 
 

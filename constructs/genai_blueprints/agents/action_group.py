@@ -17,6 +17,7 @@ from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.agents.schemas import ActionGroupSchema
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import Invocation, PythonHandlerFunction
+from genai_blueprints.network import LAMBDA_ENI_ACTIONS, NetworkOptions
 
 
 class AgentActionGroup(BlueprintConstruct):
@@ -57,6 +58,7 @@ class AgentActionGroup(BlueprintConstruct):
         environment: Mapping[str, str] | None,
         boundary_statements: Sequence[iam.PolicyStatement],
         encryption_key: kms.IKey,
+        network: NetworkOptions | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.name = name
@@ -76,6 +78,7 @@ class AgentActionGroup(BlueprintConstruct):
             # Bedrock invokes action groups synchronously and hands the answer to the model.
             invocation=Invocation.REQUEST,
             encryption_key=encryption_key,
+            network=network,
         )
         self.function: lambda_.Function = self._handler.function
         self.role: iam.Role = self._handler.role
@@ -96,6 +99,8 @@ class AgentActionGroup(BlueprintConstruct):
                 iam.PolicyStatement(
                     sid="EnvironmentVariables", actions=["kms:Decrypt"], resources=[encryption_key.key_arn]
                 ),
+                *([iam.PolicyStatement(sid="AttachToVpc", actions=list(LAMBDA_ENI_ACTIONS), resources=["*"])]
+                  if network is not None else []),
                 *boundary_statements,
             ],
         )

@@ -27,6 +27,7 @@ from genai_blueprints.agents.schemas import ActionGroupSchema
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
 from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
+from genai_blueprints.network import NetworkOptions, check_network
 from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.guardrails import Guardrail
 from genai_blueprints.guardrails.interface import IGuardrail, check_guardrail
@@ -36,6 +37,10 @@ from genai_blueprints.validation import DURATION, FLAG, KMS_KEY, TEXT, PropsVali
 _GROUP_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 AGENT_METRICS_NAMESPACE = "AWS/Bedrock/Agents"
 
+
+# The endpoints the agent's functions call, for a VPC with no NAT (NetworkOptions.create_endpoints):
+# the front door invokes the agent and keeps token usage in DynamoDB; every function sends traces.
+AGENT_ENDPOINTS = ("bedrock-agent-runtime", "dynamodb", "xray")
 
 class GuardedAgent(MonitoredConstruct):
     """An Amazon Bedrock agent built for the GenAI lens' agentic practices.
@@ -81,6 +86,7 @@ class GuardedAgent(MonitoredConstruct):
         bounds: InvocationBounds = InvocationBounds(),
         monitoring: AgentMonitoring = AgentMonitoring(),
         description: str | None = None,
+        network: NetworkOptions | None = None,
     ) -> None:
         """
         Args:
@@ -98,8 +104,12 @@ class GuardedAgent(MonitoredConstruct):
             bounds: the front door's stopping conditions. Default: `InvocationBounds()`.
             monitoring: alarm topic and thresholds. Default: `AgentMonitoring()`.
             description: 1-200 characters. Default: none.
+            network: run the front door and the action-group functions in this VPC (with
+                `create_endpoints`, the bedrock-agent-runtime, DynamoDB and X-Ray endpoints they call;
+                an action group's own calls need their endpoints too). Default: no VPC.
         """
         super().__init__(scope, construct_id)
+        self.network = network
         self._validate(instruction, model, guardrail, encryption_key, idle_session_ttl, orchestration_prompt, bounds,
                        monitoring, description)
         self._model = model
@@ -164,7 +174,10 @@ class GuardedAgent(MonitoredConstruct):
             encryption_key=self.encryption_key,
             bounds=bounds,
             session_ttl=idle_session_ttl,
+            network=network,
         )
+        if network is not None:
+            network.add_endpoints(AGENT_ENDPOINTS)
         self._monitor_with(monitoring.alarm_topic, self._own_alarm_topic)
         self._build_alarms()
 
@@ -254,6 +267,7 @@ class GuardedAgent(MonitoredConstruct):
             environment=environment,
             boundary_statements=boundary_statements,
             encryption_key=self.encryption_key,
+            network=self.network,
         )
         self.action_groups.append(group)
         return group
@@ -368,6 +382,7 @@ class GuardedAgent(MonitoredConstruct):
         description,
     ) -> None:
         validator = PropsValidator(f"GuardedAgent '{self.node.path}'")
+        check_network(validator, self.network)
         if validator.check_type("instruction", instruction, str, TEXT) and not cdk.Token.is_unresolved(instruction):
             validator.check(
                 len(instruction) >= 40,

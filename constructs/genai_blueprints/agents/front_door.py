@@ -15,6 +15,7 @@ from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
+from genai_blueprints.network import NetworkOptions
 
 
 class AgentFrontDoor(BlueprintConstruct):
@@ -46,6 +47,7 @@ class AgentFrontDoor(BlueprintConstruct):
         encryption_key: kms.IKey,
         bounds: InvocationBounds,
         session_ttl: cdk.Duration,
+        network: NetworkOptions | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.bounds = bounds
@@ -75,6 +77,7 @@ class AgentFrontDoor(BlueprintConstruct):
             invocation=Invocation.REQUEST,
             encryption_key=encryption_key,
             reserved_concurrency=bounds.max_concurrent_requests,
+            network=network,
             memory_size=256,
             timeout=cdk.Duration.seconds(bounds.timeout.to_seconds() + FRONT_DOOR_MARGIN.to_seconds()),
             environment={

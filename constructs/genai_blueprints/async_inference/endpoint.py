@@ -41,7 +41,12 @@ from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.grants import grant_read_data
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
+from genai_blueprints.network import NetworkOptions, check_network
 from genai_blueprints.sagemaker_instances import has_instance_store
+
+# The endpoints the result tracker and the post-processors call, for a VPC with no NAT
+# (NetworkOptions.create_endpoints): DynamoDB and S3 (gateway endpoints) and X-Ray for traces.
+ENDPOINT_FUNCTION_ENDPOINTS = ("dynamodb", "s3", "xray")
 from genai_blueprints.validation import (
     DURATION,
     EC2_SECURITY_GROUP,
@@ -106,6 +111,7 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
         include_inference_response_in: Sequence[NotificationContent] = (),
         encryption_key: kms.IKey | None = None,
         endpoint_name: str | None = None,
+        network: NetworkOptions | None = None,
     ) -> None:
         """
         Args:
@@ -124,6 +130,9 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             endpoint_name: Default: a name derived from the construct path (stable across updates,
                 unique per stack). Only the endpoint is named: the model and endpoint config are
                 replaced on change and so must never have fixed names.
+            network: run the result tracker and the post-processors in this VPC (with
+                `create_endpoints`, the DynamoDB, S3 and X-Ray endpoints they call). The model's own VPC
+                is `model.vpc`. Default: no VPC.
         """
         super().__init__(scope, construct_id)
         self._validate(
@@ -136,7 +145,9 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             include_inference_response_in=include_inference_response_in,
             encryption_key=encryption_key,
             endpoint_name=endpoint_name,
+            network=network,
         )
+        self.network = network
         self.endpoint_name = endpoint_name or cdk.Names.unique_resource_name(self, max_length=63, separator="-")
         self._storage = storage
 
@@ -170,7 +181,10 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             topics=[self.success_topic, self.error_topic],
             encryption_key=self.encryption_key,
             retention_days=storage.result_retention_days,
+            network=network,
         )
+        if network is not None:
+            network.add_endpoints(ENDPOINT_FUNCTION_ENDPOINTS)
         self._watch(*self.result_tracker.alarms())
         self.results_table = self.result_tracker.table
         self._build_endpoint_alarms(monitoring)
@@ -335,8 +349,9 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
                   storage: StorageOptions, monitoring: MonitoringOptions,
                   max_concurrent_invocations_per_instance: int | None,
                   include_inference_response_in: Sequence[NotificationContent], encryption_key: kms.IKey | None,
-                  endpoint_name: str | None) -> None:
+                  endpoint_name: str | None, network: NetworkOptions | None) -> None:
         validator = PropsValidator(f"AsyncInferenceEndpoint '{self.node.path}'")
+        check_network(validator, network)
         region = resolved_region(self)
         if validator.check_type("instance_type", instance_type, str, TEXT) and not cdk.Token.is_unresolved(instance_type):
             validator.check(bool(_INSTANCE_TYPE.match(instance_type)), "instance_type", instance_type,

@@ -58,6 +58,8 @@ class PngPostProcessor(BlueprintConstruct):
             description="Converts image-model results into PNG files with a manifest.",
             invocation=Invocation.QUEUE,
             encryption_key=endpoint.encryption_key,
+            # In the endpoint's VPC, when it has one (its endpoints already include S3 and X-Ray).
+            network=endpoint.network,
             memory_size=memory_size,
             timeout=timeout,
             environment={"IO_BUCKET_NAME": endpoint.bucket.bucket_name, "IMAGES_PREFIX": images_prefix},

@@ -15,6 +15,7 @@ from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
 from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import Invocation, PythonHandlerFunction
+from genai_blueprints.network import NetworkOptions
 from genai_blueprints.validation import KMS_KEY, SNS_TOPIC, PropsValidator
 
 PARTITION_KEY = "inference_id"
@@ -42,6 +43,7 @@ class ResultTracker(BlueprintConstruct):
         encryption_key: kms.IKey,
         retention_days: int,
         alarm_topic: sns.ITopic | None = None,
+        network: NetworkOptions | None = None,
     ) -> None:
         """
         Args:
@@ -51,6 +53,7 @@ class ResultTracker(BlueprintConstruct):
             alarm_topic: notified when a record ends in the dead-letter queue or the function errs.
                 Default: none yet; the endpoint that owns the tracker makes its `alarms()` notify its
                 topic.
+            network: run the function in this VPC. Default: no VPC.
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"ResultTracker '{self.node.path}'")
@@ -82,6 +85,7 @@ class ResultTracker(BlueprintConstruct):
             description="Records asynchronous inference results in the results table.",
             invocation=Invocation.QUEUE,
             encryption_key=encryption_key,
+            network=network,
             memory_size=256,
             timeout=timeout,
             environment={

@@ -29,6 +29,7 @@ from genai_blueprints.grants import grant_invoke_url
 from genai_blueprints.guardrails.interface import IGuardrail, check_guardrail
 from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
+from genai_blueprints.network import NetworkOptions, check_network
 from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.knowledge_base.chunking import Chunking
 from genai_blueprints.knowledge_base.embedding_models import (
@@ -118,6 +119,7 @@ class RagKnowledgeBase(MonitoredConstruct):
         monitoring: MonitoringOptions = MonitoringOptions(),
         encryption_key: kms.IKey | None = None,
         description: str | None = None,
+        network: NetworkOptions | None = None,
     ) -> None:
         """
         Args:
@@ -135,8 +137,11 @@ class RagKnowledgeBase(MonitoredConstruct):
             monitoring: Default: a new alarm topic, p90 latency 20 s, 5 throttles in 5 minutes.
             encryption_key: Default: a new customer-managed key with yearly rotation.
             description: Default: "Document knowledge base".
+            network: run the ingestion and query functions in this VPC (with `create_endpoints`, the
+                bedrock-agent, bedrock-agent-runtime and X-Ray endpoints they call). Default: no VPC.
         """
         super().__init__(scope, construct_id)
+        self._network = network
         self._validate(guardrail, embedding, chunking, vector_store, opensearch, data_source, storage, ingestion,
                        query, monitoring, encryption_key, description)
         self.vector_store = vector_store
@@ -335,6 +340,7 @@ class RagKnowledgeBase(MonitoredConstruct):
                   query: QueryOptions, monitoring: MonitoringOptions, encryption_key: kms.IKey | None,
                   description: str | None) -> None:
         validator = PropsValidator(f"RagKnowledgeBase '{self.node.path}'")
+        check_network(validator, self._network)
         check_guardrail(validator, "guardrail", guardrail)
         embedding_ok = validator.check_type("embedding", embedding, EmbeddingOptions,
                                             "it must be an EmbeddingOptions, e.g. EmbeddingOptions(dimensions=512)")
@@ -706,7 +712,7 @@ class RagKnowledgeBase(MonitoredConstruct):
             source="kb_ingestion", handler="kb_ingestion.handler",
             service_name=INGESTION_SERVICE,
             description="Starts one knowledge-base ingestion job per batch of document changes.",
-            invocation=Invocation.QUEUE, encryption_key=self.encryption_key,
+            invocation=Invocation.QUEUE, encryption_key=self.encryption_key, network=self._network,
             memory_size=256, timeout=INGESTION_FUNCTION_TIMEOUT,
             environment={"KNOWLEDGE_BASE_ID": self.knowledge_base_id, "DATA_SOURCE_ID": self.data_source_id},
         )
@@ -730,7 +736,7 @@ class RagKnowledgeBase(MonitoredConstruct):
             source="kb_query", handler="kb_query.handler",
             service_name=QUERY_SERVICE,
             description="Answers questions from the knowledge base (RetrieveAndGenerate with a guardrail).",
-            invocation=Invocation.REQUEST, encryption_key=self.encryption_key,
+            invocation=Invocation.REQUEST, encryption_key=self.encryption_key, network=self._network,
             reserved_concurrency=query.max_concurrent_requests,
             memory_size=512, timeout=query.timeout,
             environment={
@@ -744,6 +750,10 @@ class RagKnowledgeBase(MonitoredConstruct):
             },
         )
         self.query_function = handler.function
+        if self._network is not None:
+            # StartIngestionJob and ListIngestionJobs go to bedrock-agent, RetrieveAndGenerate to
+            # bedrock-agent-runtime; every function sends traces.
+            self._network.add_endpoints(("bedrock-agent", "bedrock-agent-runtime", "xray"))
         function = self.query_function
         iam.Grant.add_to_principal(grantee=function, actions=["bedrock:Retrieve"], resource_arns=[self.knowledge_base_arn])
         iam.Grant.add_to_principal(grantee=function, actions=["bedrock:InvokeModel"], resource_arns=[self.generation_model_arn])

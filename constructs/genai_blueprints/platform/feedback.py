@@ -17,6 +17,7 @@ from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.grants import grant_invoke_url, grant_read_data
 from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
+from genai_blueprints.network import NetworkOptions, check_network
 from genai_blueprints.validation import KMS_KEY, SNS_TOPIC, PropsValidator
 
 PARTITION_KEY = "subject"
@@ -52,6 +53,7 @@ class FeedbackCapture(MonitoredConstruct):
         alarm_topic: sns.ITopic | None = None,
         encryption_key: kms.IKey | None = None,
         max_concurrent_requests: int = 10,
+        network: NetworkOptions | None = None,
     ) -> None:
         """
         Args:
@@ -62,11 +64,14 @@ class FeedbackCapture(MonitoredConstruct):
             max_concurrent_requests: feedback records taken at once: the function's reserved
                 concurrency, a rate limit (GENOPS02-BP03) that also keeps that capacity for it, 1-1000.
                 Default: 10.
+            network: run the function in this VPC (with `create_endpoints`, the DynamoDB and X-Ray
+                endpoints it calls). Default: no VPC.
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"FeedbackCapture '{self.node.path}'")
         validator.check_int_range("retention_days", retention_days, 1, 3650)
         validator.check_int_range("max_concurrent_requests", max_concurrent_requests, 1, 1000)
+        check_network(validator, network)
         validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC, optional=True)
         validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         validator.raise_if_invalid()
@@ -99,6 +104,7 @@ class FeedbackCapture(MonitoredConstruct):
             invocation=Invocation.REQUEST,
             encryption_key=self.encryption_key,
             reserved_concurrency=max_concurrent_requests,
+            network=network,
             memory_size=256,
             timeout=cdk.Duration.seconds(10),
             environment={
@@ -106,6 +112,8 @@ class FeedbackCapture(MonitoredConstruct):
                 "FEEDBACK_TTL_DAYS": str(retention_days),
             },
         )
+        if network is not None:
+            network.add_endpoints(("dynamodb", "xray"))
         # The function only ever puts new items; it never reads, updates or deletes.
         self.table.grant(self.handler.function, "dynamodb:PutItem")
         self.encryption_key.grant(self.handler.function, "kms:Decrypt", "kms:GenerateDataKey")
