@@ -10,8 +10,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from genai_blueprints.acknowledgements import acknowledge
-from genai_blueprints.compliance import BUCKET_REPLICATION, acknowledge_compliance
+from genai_blueprints.acknowledgements import acknowledge, nag_text
+from genai_blueprints.compliance import BUCKET_REPLICATION, INLINE_POLICY, acknowledge_compliance
+from genai_blueprints.data_protection import ReplicationOptions
 from genai_blueprints.resource_policies import render_statement
 
 ACCESS_LOG_RETENTION_DAYS = 90
@@ -56,9 +57,11 @@ def encrypted_bucket(
     access_logs: s3.IBucket,
     access_log_prefix: str,
     lifecycle_rules: Sequence[s3.LifecycleRule] = (),
+    replication: ReplicationOptions | None = None,
     **bucket_props: object,
 ) -> s3.Bucket:
-    """A data bucket: customer-managed KMS with a bucket key, SSL only, private, versioned, access-logged.
+    """A data bucket: customer-managed KMS with a bucket key, SSL only, private, versioned, access-logged,
+    and replicated when `replication` is given.
 
     `bucket_props` passes anything else s3.Bucket takes (e.g. event_bridge_enabled).
     """
@@ -73,11 +76,30 @@ def encrypted_bucket(
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         versioned=True,
         lifecycle_rules=list(lifecycle_rules) or None,
+        replication_rules=replication.rules() if replication is not None else None,
         **bucket_props,
     )
     log_to(bucket, access_logs, access_log_prefix)
-    acknowledge_compliance(bucket, "S3BucketReplicationEnabled", BUCKET_REPLICATION)
+    if replication is None:
+        acknowledge_compliance(bucket, "S3BucketReplicationEnabled", BUCKET_REPLICATION)
+    else:
+        _acknowledge_replication_role(bucket, replication)
     return bucket
+
+
+def _acknowledge_replication_role(bucket: s3.Bucket, replication: ReplicationOptions) -> None:
+    """The role CDK makes for S3 replication holds the statements the S3 guide gives for it
+    (setting-repl-config-perm-overview, replication-config-for-kms-objects)."""
+    role = bucket.node.find_child("ReplicationRole")
+    for resource, why in (
+        (bucket.arn_for_objects("*"), "S3 replicates every object version of the bucket"),
+        (replication.destination.arn_for_objects("*"), "replicas keep their source keys in the destination"),
+    ):
+        acknowledge(role, f"AwsSolutions-IAM5[Resource::{nag_text(bucket, resource)}]", f"Replication: {why}.")
+    for action in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
+        acknowledge(role, f"AwsSolutions-IAM5[Action::{action}]",
+                    "Replication encrypts each replica with the destination key: CDK grants the key actions S3 uses for it.")
+    acknowledge_compliance(role, "IAMNoInlinePolicy", INLINE_POLICY)
 
 
 def log_to(bucket: s3.Bucket, access_logs: s3.IBucket, prefix: str) -> None:

@@ -11,7 +11,7 @@ from aws_cdk import aws_lambda as lambda_
 
 from constructs import Construct
 from genai_blueprints.agents.options import FRONT_DOOR_MARGIN, InvocationBounds
-from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
+from genai_blueprints.compliance import acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
@@ -66,7 +66,9 @@ class AgentFrontDoor(BlueprintConstruct):
             ),
             time_to_live_attribute="expires_at",
         )
-        acknowledge_compliance(self.session_table, "DynamoDBInBackupPlan", TABLE_BACKUP)
+        acknowledge_compliance(self.session_table, "DynamoDBInBackupPlan", (
+            "The table holds per-session token counters that expire with the session (TTL); a restored "
+            "counter would only reopen a spent budget, and point-in-time recovery is on regardless."))
         handler = PythonHandlerFunction(
             self,
             "Handler",

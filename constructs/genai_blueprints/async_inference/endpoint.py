@@ -41,6 +41,7 @@ from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.grants import grant_read_data
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
+from genai_blueprints.data_protection import check_backup_plan, check_replication
 from genai_blueprints.network import NetworkOptions, check_network
 from genai_blueprints.sagemaker_instances import has_instance_store
 
@@ -182,6 +183,7 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             encryption_key=self.encryption_key,
             retention_days=storage.result_retention_days,
             network=network,
+            backup_plan=storage.backup_plan,
         )
         if network is not None:
             network.add_endpoints(ENDPOINT_FUNCTION_ENDPOINTS)
@@ -377,6 +379,8 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             validator.check_int_range("storage.object_expiration_days", storage.object_expiration_days, 1)
             validator.check_int_range("storage.result_retention_days", storage.result_retention_days, 1)
             validator.check_interface("storage.access_log_bucket", storage.access_log_bucket, S3_BUCKET, optional=True)
+            check_replication(validator, storage.replication, "storage.replication")
+            check_backup_plan(validator, storage.backup_plan, "storage.backup_plan")
         if validator.check_type("monitoring", monitoring, MonitoringOptions, "it must be a MonitoringOptions"):
             validator.check_interface("monitoring.alarm_topic", monitoring.alarm_topic, SNS_TOPIC, optional=True)
             validator.check_type("monitoring.max_request_age", monitoring.max_request_age, cdk.Duration, DURATION)
@@ -413,6 +417,7 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             encryption_key=self.encryption_key,
             access_logs=self.access_log_bucket,
             access_log_prefix="io-bucket/",
+            replication=self._storage.replication,
         )
         for prefix in (INPUT_PREFIX, OUTPUT_PREFIX, FAILURE_PREFIX):
             self._add_expiration(prefix)

@@ -9,6 +9,7 @@ from enum import Enum
 from pathlib import Path
 
 import aws_cdk as cdk
+from aws_cdk import aws_backup as backup
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -16,6 +17,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from genai_blueprints.data_protection import ReplicationOptions
 from genai_blueprints.regions import dlc_image_in, jumpstart_bucket_region
 from genai_blueprints.validation import describe
 
@@ -188,11 +190,15 @@ class StorageOptions:
             old versions) expire after this many days. Default: 30.
         access_log_bucket: where the I/O bucket's server access logs go. Default: a new bucket.
         result_retention_days: result records expire (DynamoDB TTL) after this many days. Default: 30.
+        replication: replicate the I/O bucket to a bucket of yours elsewhere. Default: none (versioned).
+        backup_plan: the results table joins this AWS Backup plan. Default: none (point-in-time recovery).
     """
 
     object_expiration_days: int = 30
     access_log_bucket: s3.IBucket | None = None
     result_retention_days: int = 30
+    replication: ReplicationOptions | None = None
+    backup_plan: backup.IBackupPlan | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_backup as backup
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
@@ -12,7 +13,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from genai_blueprints.async_inference.topic_consumer import TopicQueueConsumer
-from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
+from genai_blueprints.data_protection import back_up_table, check_backup_plan
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import Invocation, PythonHandlerFunction
 from genai_blueprints.network import NetworkOptions
@@ -44,6 +45,7 @@ class ResultTracker(BlueprintConstruct):
         retention_days: int,
         alarm_topic: sns.ITopic | None = None,
         network: NetworkOptions | None = None,
+        backup_plan: backup.IBackupPlan | None = None,
     ) -> None:
         """
         Args:
@@ -54,6 +56,7 @@ class ResultTracker(BlueprintConstruct):
                 Default: none yet; the endpoint that owns the tracker makes its `alarms()` notify its
                 topic.
             network: run the function in this VPC. Default: no VPC.
+            backup_plan: the table joins this AWS Backup plan. Default: none (point-in-time recovery).
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"ResultTracker '{self.node.path}'")
@@ -61,6 +64,7 @@ class ResultTracker(BlueprintConstruct):
         validator.check_interface("encryption_key", encryption_key, KMS_KEY)
         validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC, optional=True)
         validator.check_int_range("retention_days", retention_days, 1)
+        check_backup_plan(validator, backup_plan, "backup_plan")
         validator.raise_if_invalid()
         self.table = dynamodb.Table(
             self,
@@ -74,7 +78,7 @@ class ResultTracker(BlueprintConstruct):
             ),
             time_to_live_attribute=TTL_ATTRIBUTE,
         )
-        acknowledge_compliance(self.table, "DynamoDBInBackupPlan", TABLE_BACKUP)
+        back_up_table(self, self.table, backup_plan)
         timeout = cdk.Duration.seconds(30)
         self.handler = PythonHandlerFunction(
             self,

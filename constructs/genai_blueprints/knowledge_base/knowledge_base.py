@@ -29,6 +29,7 @@ from genai_blueprints.grants import grant_invoke_url
 from genai_blueprints.guardrails.interface import IGuardrail, check_guardrail
 from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
+from genai_blueprints.data_protection import check_replication
 from genai_blueprints.network import NetworkOptions, check_network
 from genai_blueprints.resource_policies import allow_service_in_key_policy
 from genai_blueprints.knowledge_base.chunking import Chunking
@@ -391,6 +392,7 @@ class RagKnowledgeBase(MonitoredConstruct):
             validator.check_interface("storage.access_log_bucket", storage.access_log_bucket, S3_BUCKET, optional=True)
             validator.check_int_range("storage.noncurrent_version_expiration_days",
                                       storage.noncurrent_version_expiration_days, 1)
+            check_replication(validator, storage.replication, "storage.replication")
         if validator.check_type("ingestion", ingestion, IngestionOptions, "it must be an IngestionOptions"):
             window_ok = validator.check_type("ingestion.batching_window", ingestion.batching_window, cdk.Duration,
                                              DURATION)
@@ -444,6 +446,7 @@ class RagKnowledgeBase(MonitoredConstruct):
             encryption_key=self.encryption_key,
             access_logs=self.access_log_bucket,
             access_log_prefix="documents-bucket/",
+            replication=storage.replication,
             lifecycle_rules=[s3.LifecycleRule(
                 noncurrent_version_expiration=cdk.Duration.days(storage.noncurrent_version_expiration_days),
                 abort_incomplete_multipart_upload_after=cdk.Duration.days(1),

@@ -11,6 +11,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 
+from genai_blueprints.data_protection import ReplicationOptions
 from genai_blueprints._deprecation import warn_deprecated
 from genai_blueprints.guardrails.interface import IGuardrail
 
@@ -91,10 +92,13 @@ class StorageOptions:
             bucket (SSE-S3, logs expire after 90 days).
         noncurrent_version_expiration_days: old versions of replaced or deleted documents are kept
             this long. Default: 30.
+        replication: replicate the documents bucket to a bucket of yours elsewhere. Default: none
+            (versioned; the vectors are rebuilt from the documents).
     """
 
     access_log_bucket: s3.IBucket | None = None
     noncurrent_version_expiration_days: int = 30
+    replication: ReplicationOptions | None = None
 
 
 @dataclass(frozen=True)

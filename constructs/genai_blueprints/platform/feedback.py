@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_backup as backup
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -12,7 +13,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from genai_blueprints.alarms import FIVE_MINUTES, alarm_at_least
-from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
+from genai_blueprints.data_protection import back_up_table, check_backup_plan
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.grants import grant_invoke_url, grant_read_data
 from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
@@ -54,6 +55,7 @@ class FeedbackCapture(MonitoredConstruct):
         encryption_key: kms.IKey | None = None,
         max_concurrent_requests: int = 10,
         network: NetworkOptions | None = None,
+        backup_plan: backup.IBackupPlan | None = None,
     ) -> None:
         """
         Args:
@@ -66,12 +68,15 @@ class FeedbackCapture(MonitoredConstruct):
                 Default: 10.
             network: run the function in this VPC (with `create_endpoints`, the DynamoDB and X-Ray
                 endpoints it calls). Default: no VPC.
+            backup_plan: the feedback table joins this AWS Backup plan. Default: none (point-in-time
+                recovery).
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"FeedbackCapture '{self.node.path}'")
         validator.check_int_range("retention_days", retention_days, 1, 3650)
         validator.check_int_range("max_concurrent_requests", max_concurrent_requests, 1, 1000)
         check_network(validator, network)
+        check_backup_plan(validator, backup_plan, "backup_plan")
         validator.check_interface("alarm_topic", alarm_topic, SNS_TOPIC, optional=True)
         validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
         validator.raise_if_invalid()
@@ -93,7 +98,7 @@ class FeedbackCapture(MonitoredConstruct):
             ),
             time_to_live_attribute=TTL_ATTRIBUTE,
         )
-        acknowledge_compliance(self.table, "DynamoDBInBackupPlan", TABLE_BACKUP)
+        back_up_table(self, self.table, backup_plan)
         self.handler = PythonHandlerFunction(
             self,
             "Handler",
