@@ -55,9 +55,13 @@ def test_the_lens_cli_reads_a_review_without_any_extra(tmp_path):
                             level=rule.level.value.lower())
     assembly = tmp_path / "cdk.out"
     write_pack_evaluations(assembly, rule.pack, [rule.id], [evaluation])
+    template = tmp_path / "team.yaml"
+    template.write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+                        "      KmsMasterKeyId: !Ref TeamKey\n")
     result = run_without(tmp_path, CDK_PACKAGES + LENS_PACKAGES, f"""
 import runpy, sys
-for argv in (["docs"], ["summary", {str(assembly)!r}], ["report", {str(assembly)!r}, "--output", "review"]):
+for argv in (["docs"], ["summary", {str(assembly)!r}], ["report", {str(assembly)!r}, "--output", "review"],
+             ["check", {str(template)!r}, "--format", "sarif", "--output", "lens.sarif"]):
     sys.argv = ["genai_blueprints.lens", *argv]
     try:
         runpy.run_module("genai_blueprints.lens", run_name="__main__", alter_sys=True)
@@ -65,7 +69,9 @@ for argv in (["docs"], ["summary", {str(assembly)!r}], ["report", {str(assembly)
         print(argv[0], "exit", exit.code)
 """)
     lines = _last_lines(result)
-    assert [line for line in lines if " exit " in line] == ["docs exit 0", "summary exit 0", "report exit 0"]
+    assert [line for line in lines if " exit " in line] == ["docs exit 0", "summary exit 0", "report exit 0",
+                                                            "check exit 0"]
+    assert json.loads((tmp_path / "lens.sarif").read_text())["version"] == "2.1.0"
     review = json.loads((tmp_path / "review" / "lens-review.json").read_text())
     assert "Stack" in json.dumps(review)
     assert any(rule.id in line for line in lines), "docs lists the registry's rules"
@@ -138,7 +144,7 @@ except ImportError as error:
     ]
 
 
-def test_the_wheel_requires_only_boto3_and_the_extras_bring_the_rest(wheel):
+def test_the_wheel_requires_only_boto3_and_pyyaml_and_the_extras_bring_the_rest(wheel):
     archive = zipfile.ZipFile(wheel)
     (metadata_file,) = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
     metadata = Parser().parsestr(archive.read(metadata_file).decode())
@@ -147,6 +153,6 @@ def test_the_wheel_requires_only_boto3_and_the_extras_bring_the_rest(wheel):
         spec, _, marker = requirement.partition(";")
         extra = marker.split("extra ==")[-1].strip().strip("'\"") if marker else ""
         requirements.setdefault(extra, []).append(spec.strip().split("<")[0].split(">")[0].split("[")[0])
-    assert requirements[""] == ["boto3"]
+    assert requirements[""] == ["boto3", "pyyaml"]
     assert {"aws-cdk-lib", "constructs"} <= set(requirements["cdk"]) and "cdk-nag" not in requirements["cdk"]
     assert {"aws-cdk-lib", "constructs", "cdk-nag"} <= set(requirements["lens"])

@@ -56,8 +56,13 @@ def _finding(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def build_review(outdir: str | os.PathLike[str]) -> dict[str, Any]:
-    """The whole review as plain data (what report.json holds)."""
-    document = read_evaluations(outdir)
+    """The whole review of a synthesized app as plain data (what report.json holds)."""
+    return review_of(read_evaluations(outdir), outdir)
+
+
+def review_of(document: dict[str, Any], outdir: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """The review of an evaluations document (``{"packs": {pack: {"rules", "evaluations"}}}``); the
+    other validation plugins' findings are read from ``outdir`` when there is one."""
     rules = rule_by_id()
     evaluations = [e for pack in document["packs"].values() for e in pack["evaluations"]]
     active_rules = [rules[r] for pack in document["packs"].values() for r in pack["rules"] if r in rules]
@@ -101,7 +106,7 @@ def build_review(outdir: str | os.PathLike[str]) -> dict[str, Any]:
         if bp not in covered_best_practices
     ]
     unacknowledged = [e for e in evaluations if e.status == "non_compliant"]
-    other = other_plugin_findings(outdir, exclude=set(document["packs"]))
+    other = other_plugin_findings(outdir, exclude=set(document["packs"])) if outdir is not None else []
     totals = {
         **_counts(evaluations),
         "unacknowledged_errors": sum(1 for e in unacknowledged if e.level == "error"),
@@ -110,7 +115,7 @@ def build_review(outdir: str | os.PathLike[str]) -> dict[str, Any]:
         "other_plugin_errors": sum(1 for f in other if f["severity"] in ("error", "fatal")),
     }
     return {
-        "assembly": str(outdir),
+        "assembly": str(outdir) if outdir is not None else "",
         "packs": sorted(document["packs"]),
         "totals": totals,
         "stacks": stacks,

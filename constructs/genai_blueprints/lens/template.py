@@ -169,6 +169,7 @@ class StackTemplate:
 
     body: dict
     stack: str = ""
+    file: str = ""  # the template file it was loaded from, when it was
     _by_type: dict[str, list[Resource]] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Resource] = field(default_factory=dict, repr=False)
     _by_path: dict[str, str] = field(default_factory=dict, repr=False)
@@ -192,7 +193,7 @@ class StackTemplate:
     @classmethod
     def load(cls, path: str, stack: str = "") -> "StackTemplate":
         with open(path, encoding="utf-8") as handle:
-            return cls(json.load(handle), stack=stack)
+            return cls(json.load(handle), stack=stack, file=str(path))
 
     def resources(self, *types: str) -> Iterator[Resource]:
         for resource_type in types:
