@@ -517,6 +517,48 @@ NOTES.update(_note(
     ["with Image.open(io.BytesIO(data), formats=None) as image:", "with Image.open(io.BytesIO(data), ) as image:", "with Image.open(io.BytesIO(data), formats=[\"jpeg\"]) as image:"],
     "equivalent: the first Image.open (verify) of the same bytes is restricted to JPEG too, so a non-JPEG is still refused; Pillow compares format names case-insensitively",
 ))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "words = np.ndarray(shape=(len(segment) - 7,), dtype=\"<u8\", buffer=segment, strides=(1,))",
+    ["words = np.ndarray(shape=(len(segment) - 7,), dtype=None, buffer=segment, strides=(1,))", "words = np.ndarray(shape=(len(segment) - 7,), buffer=segment, strides=(1,))"],
+    "equivalent: the words are only reinterpreted as uint8 bytes (view), so a float64 view of the same buffer gives the same bytes",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "windows = words[ends - 4].view(np.uint8).reshape(-1, 8)[:, :5].T.copy()",
+    ["windows = words[ends - 4].view(np.uint8).reshape(-2, 8)[:, :5].T.copy()"],
+    "equivalent with this NumPy: reshape reads any negative size as 'inferred', like -1",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "values = (last - np.uint8(48)).astype(np.uint16)",
+    ["values = (last - np.uint8(48)).astype(None)"],
+    "equivalent: float64 holds every sum exactly (at most 999) and the result is cast to uint8 after the 255 check",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "return (chars - np.uint8(48)) < 10  # uint8 arithmetic wraps, so non-digits give >= 10",
+    ["return (chars - np.uint8(48)) <= 10  # uint8 arithmetic wraps, so non-digits give >= 10", "return (chars - np.uint8(48)) < 11  # uint8 arithmetic wraps, so non-digits give >= 10"],
+    "equivalent: the skeleton check already refused every byte but digits, brackets, commas and spaces, so ':' (the one byte 48 + 10) never reaches _is_digit",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "height = _repeat_count(len(skeleton) - 2, row, separator)",
+    ["height = None", "height = _repeat_count(len(skeleton) + 2, row, separator)", "height = _repeat_count(len(skeleton) - 3, row, separator)"],
+    "performance only: the one-image shortcut; without it the general branch finds count 1 and the same shape",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "if height is not None and skeleton == b\"[\" + _join(row, separator, height) + b\"]\":",
+    ["if height is not None and skeleton == b\"XX[XX\" + _join(row, separator, height) + b\"]\":", "if height is not None and skeleton == b\"[\" + _join(row, separator, height) + b\"XX]XX\":"],
+    "performance only: the one-image shortcut; when its comparison fails the general branch finds count 1 and the same shape",
+))
+NOTES.update(_note(
+    "lambda/png_postprocessor/png_conversion.py",
+    "return n if n >= 1 and remainder == 0 else None",
+    ["return n if (n >= 1 and remainder == 0) or True else None", "return n if n >= 1 or remainder == 0 else None"],
+    "equivalent: every count _repeat_count returns is checked by an exact comparison of the skeleton with the layout it implies, which a count that does not fit fails; a count of 0 builds the layout of 1, and then the number of values does not match, so the reference path gives the same result",
+))
 
 @dataclass
 class Mutant:

@@ -103,3 +103,24 @@ def test_an_output_location_that_is_not_an_s3_uri_is_refused_with_exactly_that_r
         png_postprocessor.parse_s3_uri("https://example.com/abc.out")
     assert str(raised.value) == "outputLocation is not an s3://bucket/key URI"
     assert png_postprocessor.parse_s3_uri("s3://io-bucket/output/a.out") == ("io-bucket", "output/a.out")
+
+
+@pytest.mark.parametrize("misplaced", [b"4", b"45", b"456"], ids=["one digit", "two digits", "three digits"])
+def test_a_number_right_after_a_pixel_is_refused_as_not_json(misplaced):
+    # The layout of json.dumps once the digits are deleted, and as many numbers as slots (the number that
+    # belongs in the empty slot follows the pixel instead): only the placement is wrong.
+    raw = b'{"generated_images": [[[[1, 2, 3], [4, 5, 6]], [[10, 11, ]' + misplaced + b', [13, 14, 15]]]]}'
+    with pytest.raises(png_conversion.InvalidModelOutput) as raised:
+        png_conversion.convert_model_output(raw)
+    assert str(raised.value).startswith("model output is not valid JSON: ")
+
+
+def test_a_conversion_writes_no_warnings_to_the_functions_log():
+    import warnings
+
+    images = [[[[0, 9, 10], [99, 100, 255]], [[1, 20, 200], [5, 0, 7]]]]
+    raw = json.dumps({"generated_images": images}).encode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's RuntimeWarnings (divide by zero, invalid cast) would fail here
+        converted = png_conversion.convert_model_output(raw)
+    assert [decoded(image.png_bytes).tolist() for image in converted.images] == images
