@@ -24,7 +24,7 @@ from .recording import Evaluation
 from .registry import all_rules
 from .rule import LensRule, Level
 from .sources import InputError, Source
-from .template import Outcome, Resource, non_compliant, not_applicable
+from .template import Outcome, Resource, StackTemplate, non_compliant, not_applicable
 
 METADATA_KEY = "genai-lens"
 LEVEL_ORDER = {Level.INFO.value: 0, Level.WARN.value: 1, Level.ERROR.value: 2}
@@ -92,10 +92,11 @@ def write_baseline(path: str | Path, evaluations: Iterable[Evaluation]) -> int:
     return len(findings)
 
 
-def _run(rule: LensRule, resource: Resource, source: Source) -> Outcome:
-    """Rules are written not to raise; one that does is a finding, never a crash of the checker."""
+def run_rule(rule: LensRule, resource: Resource, template: StackTemplate) -> Outcome:
+    """One rule on one resource, for the checker and the CDK plugins alike. Rules are written not to
+    raise; one that does is a finding, never a crash of the checker or of synthesis."""
     try:
-        outcome = rule.check(resource, source.template)
+        outcome = rule.check(resource, template)
     except Exception as error:  # noqa: BLE001
         return non_compliant(f"rule raised {type(error).__name__}: {error}")
     return outcome if isinstance(outcome, Outcome) else not_applicable("rule returned no outcome")
@@ -109,7 +110,7 @@ def evaluate(sources: Sequence[Source], rules: Sequence[LensRule] | None = None,
         raw_resources = source.template.body.get("Resources") or {}
         for rule in rules if rules is not None else all_rules():
             for resource in source.template.resources(*rule.resource_types):
-                outcome = _run(rule, resource, source)
+                outcome = run_rule(rule, resource, source.template)
                 path = source.path_of(resource.logical_id)
                 acknowledgement = None
                 if outcome.compliance.value == "non_compliant":

@@ -43,9 +43,10 @@ import cdk_nag
 
 from . import delivery, genai, ml, sustainability
 from .assembly import ACKNOWLEDGED_RULES_METADATA_KEY, CloudAssembly, EvaluatedResource, LensTemplateNotFoundError
+from .checker import run_rule
 from .recording import Evaluation, write_pack_evaluations
 from .rule import LensRule, Level
-from .template import Compliance, Outcome, non_compliant, not_applicable
+from .template import Compliance, Outcome
 
 __all__ = ["DeliveryPathChecks", "GenAILensChecks", "LensPack", "LensTemplateNotFoundError", "MLLensChecks", "SustainabilityLensChecks"]
 
@@ -132,14 +133,7 @@ class LensPack(cdk_nag.NagPack):
 
 
 def _evaluate(rule: LensRule, subject: EvaluatedResource) -> Outcome:
-    """Run one rule. Rules are written not to raise; if one does, that is a finding, not a crash."""
-    try:
-        outcome = rule.check(subject.resource, subject.template)
-    except Exception as error:  # noqa: BLE001 - a broken rule must not break synthesis
-        return non_compliant(f"rule raised {type(error).__name__}: {error}")
-    if not isinstance(outcome, Outcome):
-        return not_applicable("rule returned no outcome")
-    return outcome
+    return run_rule(rule, subject.resource, subject.template)
 
 
 def _evaluation(
