@@ -32,17 +32,31 @@ def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
     equivalent = CHECKOV_EQUIVALENTS.get(finding.split("[", 1)[0].split("-", 1)[-1])
     if equivalent is not None:
         skip_in_checkov(scope, *equivalent, reason)
+    if finding.startswith(LENS_PACK_PREFIXES):
+        _add_to_metadata(scope, "genai-lens", "acknowledge", {"id": finding, "reason": reason})
+
+
+# A lens acknowledgement is also written into the template (Metadata: genai-lens: acknowledge), which
+# `genai-lens check` reads: a team that checks the synthesized templates without the cloud assembly
+# sees the same acknowledgements.
+LENS_PACK_PREFIXES = ("GenAILens-", "MLLens-", "Sustainability-", "DeliveryPaths-")
 
 
 def skip_in_checkov(scope: IConstruct, check_id: str, resource_type: str, reason: str) -> None:
     """Adds `{id, comment}` to `Metadata.checkov.skip` of every `resource_type` resource under `scope`,
     the form checkov documents for CloudFormation ("Suppressing/skipping": Metadata: checkov: skip)."""
+    _add_to_metadata(scope, "checkov", "skip", {"id": check_id, "comment": reason}, resource_type)
+
+
+def _add_to_metadata(scope: IConstruct, key: str, entries: str, entry: dict, resource_type: str | None = None) -> None:
+    """Adds `entry` to `Metadata.<key>.<entries>` of every resource (of `resource_type`) under `scope`,
+    replacing an entry with the same id."""
     for node in scope.node.find_all():
-        if not isinstance(node, cdk.CfnResource) or node.cfn_resource_type != resource_type:
+        if not isinstance(node, cdk.CfnResource) or (resource_type and node.cfn_resource_type != resource_type):
             continue
-        metadata = node.get_metadata("checkov") or {}
-        skips = [skip for skip in metadata.get("skip", []) if skip["id"] != check_id]
-        node.add_metadata("checkov", {**metadata, "skip": [*skips, {"id": check_id, "comment": reason}]})
+        metadata = node.get_metadata(key) or {}
+        kept = [existing for existing in metadata.get(entries, []) if existing["id"] != entry["id"]]
+        node.add_metadata(key, {**metadata, entries: [*kept, entry]})
 
 
 def nag_text(scope: IConstruct, value: str) -> str:

@@ -69,3 +69,17 @@ def test_every_checkov_skip_is_a_mapped_acknowledgement_with_its_reason(checkov_
     for check in skipped:
         assert check["check_id"] in mapped, check["check_id"]
         assert len(check["check_result"]["suppress_comment"]) > 40, (check["check_id"], check["resource"])
+
+
+def test_genai_lens_check_on_the_bare_templates_agrees_with_the_plugins(sample_app, tmp_path):
+    """A team that checks only the synthesized templates (no cloud assembly) gets the same result: the
+    constructs' lens acknowledgements are in the templates too (Metadata: genai-lens)."""
+    from genai_blueprints.lens.checker import evaluate
+    from genai_blueprints.lens.sources import read_sources
+
+    for name, template in sample_app.templates.items():
+        (tmp_path / f"{name}.template.json").write_text(json.dumps(template))
+    evaluations = evaluate(read_sources(tmp_path))
+    assert [(e.rule_id, e.path) for e in evaluations if e.status == "non_compliant"] == []
+    acknowledged = [(e.rule_id, e.acknowledged_at) for e in evaluations if e.status == "acknowledged"]
+    assert acknowledged == [("GenAILens-GENSEC01-BP01-b", "Metadata.genai-lens")]
