@@ -19,16 +19,19 @@ CHECKOV_EQUIVALENTS = {
 }
 
 
-def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
-    """Acknowledges `finding` (e.g. "AwsSolutions-IAM5[Resource::*]") on `scope` and below.
+def acknowledge(scope: IConstruct, finding: str, reason: str, *also: str) -> None:
+    """Acknowledges `finding` (e.g. "AwsSolutions-IAM5[Resource::*]"), and the ids in `also` (the same
+    rule in other packs), with one reason, on `scope` and below.
 
     The id is the rule id as the pack reports it, without a `<pack>::` namespace: cdk-nag 3.0
     compares acknowledgements to its rule ids after stripping only CDK's own `Annotation::` prefix.
     Where checkov has the same check (CHECKOV_EQUIVALENTS), the reason is also written as checkov skip
     metadata on each resource of its type under `scope` (those that exist when this is called), so a
-    team running checkov next to cdk-nag reads the same reasoning.
+    team running checkov next to cdk-nag reads the same reasoning; the template metadata is written
+    once, however many packs the rule is in.
     """
-    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))
+    for finding_id in (finding, *also):
+        cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding_id, reason=reason))
     equivalent = CHECKOV_EQUIVALENTS.get(finding.split("[", 1)[0].split("-", 1)[-1])
     if equivalent is not None:
         skip_in_checkov(scope, *equivalent, reason)

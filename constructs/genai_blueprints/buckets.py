@@ -13,7 +13,7 @@ from constructs import Construct
 from genai_blueprints.acknowledgements import acknowledge, nag_text
 from genai_blueprints.compliance import BUCKET_REPLICATION, INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.data_protection import ReplicationOptions
-from genai_blueprints.resource_policies import render_statement
+from genai_blueprints.resource_policies import render_statement, warn_key_policy_needed
 
 ACCESS_LOG_RETENTION_DAYS = 90
 
@@ -100,6 +100,28 @@ def _acknowledge_replication_role(bucket: s3.Bucket, replication: ReplicationOpt
         acknowledge(role, f"AwsSolutions-IAM5[Action::{action}]",
                     "Replication encrypts each replica with the destination key: CDK grants the key actions S3 uses for it.")
     acknowledge_compliance(role, "IAMNoInlinePolicy", INLINE_POLICY)
+    _warn_replication_destination(bucket, replication, role)
+
+
+def _warn_replication_destination(bucket: s3.Bucket, replication: ReplicationOptions, role: iam.IRole) -> None:
+    """Within the account the role's own policy is enough (a default key policy delegates to IAM). In
+    another account the destination's bucket and key policies must let the role in too (S3 user guide,
+    replication-walkthrough-2, and replication-config-for-kms-objects), which this app cannot write
+    for a bucket or key it only references."""
+    if not isinstance(replication.destination, s3.Bucket):
+        statement = iam.PolicyStatement(
+            principals=[role], resources=[replication.destination.arn_for_objects("*")],
+            actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"])
+        cdk.Annotations.of(bucket).add_warning_v2(
+            "genai-blueprints:replicationDestinationPolicy",
+            f"The replication destination {replication.destination.node.path} is imported, so this app cannot change"
+            f" its bucket policy. For replication from {bucket.node.path} to another account, the bucket policy must"
+            f" contain this statement: {render_statement(bucket, statement)}",
+        )
+    if not isinstance(replication.destination_key, kms.Key):
+        warn_key_policy_needed(bucket, replication.destination_key, iam.PolicyStatement(
+            principals=[role], actions=["kms:Encrypt", "kms:GenerateDataKey"], resources=["*"]),
+            purpose=f"replication from {bucket.node.path} to another account")
 
 
 def log_to(bucket: s3.Bucket, access_logs: s3.IBucket, prefix: str) -> None:

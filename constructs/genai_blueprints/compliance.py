@@ -59,5 +59,5 @@ DEAD_LETTER_QUEUE = (
 
 def acknowledge_compliance(scope: IConstruct, rule: str, reason: str) -> None:
     """Acknowledges `rule` (a key of RULE_PACKS, e.g. "LambdaDLQ") of every pack that has it, on `scope`."""
-    for pack in RULE_PACKS[rule]:
-        acknowledge(scope, f"{pack}-{rule}", reason)
+    first, *others = (f"{pack}-{rule}" for pack in RULE_PACKS[rule])
+    acknowledge(scope, first, reason, *others)

@@ -98,3 +98,19 @@ def test_a_backup_plan_id_string_is_rejected_with_what_to_pass():
     assert list(raised.value.problems) == [
         "backup_plan is 'team-plan-1' (str); it must implement backup.IBackupPlan, "
         "e.g. backup.BackupPlan(...) or backup.BackupPlan.from_backup_plan_id(...)"]
+
+
+def test_an_imported_destination_is_told_what_its_policies_must_allow():
+    """In another account the replica bucket's and key's policies must let the replication role in."""
+    app = cdk.App(context={"aws:cdk:bundling-stacks": []})
+    stack = cdk.Stack(app, "TeamApp", env=ENV)
+    replication = ReplicationOptions(destination=s3.Bucket.from_bucket_arn(stack, "Replicas", REPLICA_BUCKET),
+                                     destination_key=kms.Key.from_key_arn(stack, "ReplicaKey", REPLICA_KEY))
+    kb = RagKnowledgeBase(stack, "Kb", guardrail=Guardrail(stack, "Guardrail"), storage=DocumentsStorage(replication=replication))
+    warnings = [str(entry.data) for entry in kb.documents_bucket.node.metadata if entry.type == "aws:cdk:warning"]
+    role = stack.get_logical_id(kb.documents_bucket.node.find_child("ReplicationRole").node.default_child)
+    (bucket_warning,) = [w for w in warnings if "bucket policy must contain" in w]
+    assert f'"Resource": "{REPLICA_BUCKET}/*"' in bucket_warning and "s3:ReplicateObject" in bucket_warning
+    assert f'"Principal": {{"AWS": {{"Fn::GetAtt": ["{role}", "Arn"]}}}}' in bucket_warning
+    (key_warning,) = [w for w in warnings if "key policy must contain" in w]
+    assert '"Action": ["kms:Encrypt", "kms:GenerateDataKey"]' in key_warning and role in key_warning

@@ -106,9 +106,10 @@ def evaluate(sources: Sequence[Source], rules: Sequence[LensRule] | None = None,
              baseline: set[str] | None = None, baseline_file: str = "") -> list[Evaluation]:
     """Every (rule, resource) evaluation of the sources, acknowledgements applied."""
     evaluations = []
+    rules = all_rules() if rules is None else rules
     for source in sources:
         raw_resources = source.template.body.get("Resources") or {}
-        for rule in rules if rules is not None else all_rules():
+        for rule in rules:
             for resource in source.template.resources(*rule.resource_types):
                 outcome = run_rule(rule, resource, source.template)
                 path = source.path_of(resource.logical_id)
