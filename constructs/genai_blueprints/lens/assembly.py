@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .template import Resource, StackTemplate
+from .template import Resource, StackTemplate, join_app
 
 ACKNOWLEDGED_RULES_METADATA_KEY = "aws:cdk:acknowledged-rules"
 _LOGICAL_ID = "aws:cdk:logicalId"
@@ -50,6 +50,7 @@ class CloudAssembly:
     def read(cls, directory: str | os.PathLike[str]) -> CloudAssembly:
         assembly = cls()
         assembly._read_directory(Path(directory))
+        join_app(template for template, _ in assembly.templates)
         return assembly
 
     @property

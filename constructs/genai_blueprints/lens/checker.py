@@ -24,7 +24,7 @@ from .recording import Evaluation
 from .registry import all_rules
 from .rule import LensRule, Level
 from .sources import InputError, Source
-from .template import Outcome, Resource, StackTemplate, non_compliant, not_applicable
+from .template import Outcome, Resource, StackTemplate, join_app, non_compliant, not_applicable
 
 METADATA_KEY = "genai-lens"
 LEVEL_ORDER = {Level.INFO.value: 0, Level.WARN.value: 1, Level.ERROR.value: 2}
@@ -107,6 +107,7 @@ def evaluate(sources: Sequence[Source], rules: Sequence[LensRule] | None = None,
     """Every (rule, resource) evaluation of the sources, acknowledgements applied."""
     evaluations = []
     rules = all_rules() if rules is None else rules
+    join_app(source.template for source in sources)  # one run is one app, for the app-level rules
     for source in sources:
         raw_resources = source.template.body.get("Resources") or {}
         for rule in rules:

@@ -63,6 +63,8 @@ class LensRule:
     level: Level
     resource_types: tuple[str, ...]
     check: CheckFn = field(compare=False, repr=False)
+    # How to fix a finding: the CDK prop or CloudFormation property to set (shown in the report and SARIF).
+    remediation: str = ""
 
     @property
     def id(self) -> str:
@@ -101,6 +103,7 @@ class LensRule:
             "explanation": self.explanation,
             "level": self.level.value,
             "resource_types": list(self.resource_types),
+            "remediation": self.remediation,
             "acknowledgement_id": self.acknowledgement_id,
         }
 
@@ -187,6 +190,7 @@ def lens_rule(
     explanation: str,
     resource_types: tuple[str, ...],
     check: CheckFn,
+    remediation: str = "",
 ) -> LensRule:
     """The one way to declare a lens rule; its id is ``<pack>-<suffix>``.
 
@@ -194,7 +198,8 @@ def lens_rule(
     ``suffix`` is that id, plus ``-a``, ``-b``... when one best practice has several rules), or ``""``
     for a lens whose ids could not be verified (the suffix is then descriptive, ``"LambdaArm64"``).
     ``title`` says what a compliant resource looks like (one line), ``explanation`` why the rule
-    exists and what unresolved values (tokens) mean for it. Raises ValueError for an unknown pillar,
+    exists and what unresolved values (tokens) mean for it; ``remediation`` how to fix a finding (the
+    CDK prop or CloudFormation property to set). Raises ValueError for an unknown pillar,
     or a catalogued best practice of another pillar or that the suffix does not start with.
     """
     if pillar not in PILLARS:
@@ -205,4 +210,5 @@ def lens_rule(
         if suffix != best_practice and not suffix.startswith(f"{best_practice}-"):
             raise ValueError(f"{pack}-{suffix}: the suffix of a {best_practice} rule starts with {best_practice}")
     return LensRule(pack=pack, suffix=suffix, lens=lens, pillar=pillar, best_practice=best_practice, title=title,
-                    explanation=explanation, level=level, resource_types=tuple(resource_types), check=check)
+                    explanation=explanation, level=level, resource_types=tuple(resource_types), check=check,
+                    remediation=remediation)

@@ -173,6 +173,8 @@ class StackTemplate:
     _by_type: dict[str, list[Resource]] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Resource] = field(default_factory=dict, repr=False)
     _by_path: dict[str, str] = field(default_factory=dict, repr=False)
+    # The templates checked together with this one (the app), this one included; see `join_app`.
+    _app: tuple["StackTemplate", ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for logical_id, raw in (self.body.get("Resources") or {}).items():
@@ -206,6 +208,22 @@ class StackTemplate:
     def resource(self, logical_id: str) -> Resource | None:
         return self._by_id.get(logical_id)
 
+    @property
+    def app(self) -> tuple["StackTemplate", ...]:
+        """Every template of the app this one was checked in (only itself when checked alone).
+
+        App-level rules (is model invocation logging configured anywhere in the app?) look here: a
+        platform stack often holds what a workload stack relies on.
+        """
+        return self._app or (self,)
+
+    def app_resources(self, *types: str) -> Iterator[Resource]:
+        """Resources of ``types`` in every template of the app, this one first."""
+        yield from self.resources(*types)
+        for other in self.app:
+            if other is not self:
+                yield from other.resources(*types)
+
     def resolve_target(self, value: Any, *types: str) -> Resource | None:
         """The resource (of one of ``types``) a Ref/GetAtt value points at, if it is in this template."""
         for logical_id in referenced_ids(value):
@@ -217,6 +235,13 @@ class StackTemplate:
     def logical_id_for_path(self, path: str) -> str | None:
         """Logical id of the resource at a construct path (needs ``aws:cdk:path`` metadata)."""
         return self._by_path.get(path)
+
+
+def join_app(templates: Iterable[StackTemplate]) -> None:
+    """Make ``templates`` one app: each one's ``app`` is all of them (a cloud assembly, one checker run)."""
+    app = tuple(templates)
+    for template in app:
+        template._app = app
 
 
 # --- IAM helpers, shared by several rules -------------------------------------------------------
