@@ -82,7 +82,8 @@ AREAS: dict[str, Area] = {
         # The other lens tests evaluate the same fixtures through a synthesis with the packs (test_lens_rules)
         # or synthesize apps of their own; each would synthesize again for every mutant.
         tests=("tests/lens/test_lens_thresholds.py",),
-        files=("lens/genai.py", "lens/ml.py", "lens/sustainability.py"),
+        files=(*(f"lens/genai/{name}.py" for name in ("common", "operations", "security", "reliability", "performance", "cost", "sustainability")),
+               "lens/ml.py", "lens/sustainability.py"),
         note=(
             "tests/lens/test_lens_thresholds.py calls every rule on the synthesized template of every fixture of "
             "lens_cases and lens_edge_cases and compares compliance and detail exactly; the templates are "
@@ -173,91 +174,91 @@ def _note(file: str, before: str, afters: list[str], note: str) -> dict[tuple[st
 
 # Lens rules (the run of 2026-12-02): every survivor is an equivalent mutant.
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/common.py",
     "found = [(alarm.prop(\"Namespace\"), alarm.prop(\"MetricName\"), alarm.prop(\"Dimensions\"))]",
     ["found = [(alarm.prop(None), alarm.prop(\"MetricName\"), alarm.prop(\"Dimensions\"))]", "found = [(alarm.prop(\"XXNamespaceXX\"), alarm.prop(\"MetricName\"), alarm.prop(\"Dimensions\"))]", "found = [(alarm.prop(\"namespace\"), alarm.prop(\"MetricName\"), alarm.prop(\"Dimensions\"))]", "found = [(alarm.prop(\"NAMESPACE\"), alarm.prop(\"MetricName\"), alarm.prop(\"Dimensions\"))]"],
     "equivalent: every caller of _alarm_metrics ignores the namespace (`for _, name, dims`)",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/common.py",
     "found.append((metric.get(\"Namespace\"), metric.get(\"MetricName\"), metric.get(\"Dimensions\")))",
     ["found.append((metric.get(None), metric.get(\"MetricName\"), metric.get(\"Dimensions\")))", "found.append((metric.get(\"XXNamespaceXX\"), metric.get(\"MetricName\"), metric.get(\"Dimensions\")))", "found.append((metric.get(\"namespace\"), metric.get(\"MetricName\"), metric.get(\"Dimensions\")))", "found.append((metric.get(\"NAMESPACE\"), metric.get(\"MetricName\"), metric.get(\"Dimensions\")))"],
     "equivalent: every caller of _alarm_metrics ignores the namespace (`for _, name, dims`)",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/security.py",
     "found_any = False",
     ["found_any = None"],
     "equivalent: found_any is only read as `not found_any`; None and False are both false",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/security.py",
     "if is_unresolved(get(config, \"GuardrailIdentifier\")):",
     ["if is_unresolved(None):", "if is_unresolved(get(None, \"GuardrailIdentifier\")):", "if is_unresolved(get(config, None)):", "if is_unresolved(get(\"GuardrailIdentifier\")):", "if is_unresolved(get(config, )):", "if is_unresolved(get(config, \"XXGuardrailIdentifierXX\")):", "if is_unresolved(get(config, \"guardrailidentifier\")):", "if is_unresolved(get(config, \"GUARDRAILIDENTIFIER\")):"],
     "equivalent: unreachable. get() returns UNRESOLVED only through an intrinsic parent, and an intrinsic GuardrailConfiguration returned not applicable above; a token identifier is a truthy dict and is compliant one line earlier (dead code, reported to the lead)",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/security.py",
     "return compliant(\"guardrail identifier is a reference\")",
     ["return compliant(None)", "return compliant(\"XXguardrail identifier is a referenceXX\")", "return compliant(\"GUARDRAIL IDENTIFIER IS A REFERENCE\")"],
     "equivalent: unreachable (see the line above)",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/sustainability.py",
     "if watches_backlog and referenced_ids(alarm.prop(\"AlarmActions\", default=[])) & step_policies:",
     ["if watches_backlog and referenced_ids(alarm.prop(\"AlarmActions\", default=None)) & step_policies:", "if watches_backlog and referenced_ids(alarm.prop(\"AlarmActions\", )) & step_policies:"],
     "equivalent: referenced_ids(None) and referenced_ids([]) are both the empty set",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/cost.py",
     "if isinstance(rendered, dict) and next(iter(rendered), \"\") in (\"Fn::Join\", \"Fn::Sub\"):",
     ["if isinstance(rendered, dict) and next(iter(rendered), None) in (\"Fn::Join\", \"Fn::Sub\"):", "if isinstance(rendered, dict) and next(iter(rendered), ) in (\"Fn::Join\", \"Fn::Sub\"):", "if isinstance(rendered, dict) and next(iter(rendered), \"XXXX\") in (\"Fn::Join\", \"Fn::Sub\"):"],
     "equivalent: next()'s default is only returned for an empty dict, and no default other than 'Fn::Join'/'Fn::Sub' changes the test",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/operations.py",
     "opaque = False  # an alarm dimension we cannot attribute (imported value, parameter)",
     ["opaque = None  # an alarm dimension we cannot attribute (imported value, parameter)"],
     "equivalent: opaque is only read for truth; None and False are both false",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/cost.py",
     "opaque = False",
     ["opaque = None"],
     "equivalent: opaque is only read for truth; None and False are both false",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/cost.py",
     "opaque = False",
     ["opaque = None"],
     "equivalent: opaque is only read for truth; None and False are both false",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/cost.py",
     "if is_unresolved(variants) or not as_list(variants):",
     ["if is_unresolved(None) or not as_list(variants):"],
     "equivalent: as_list() of an intrinsic is [], so `not as_list(...)` already catches what is_unresolved() does",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/cost.py",
     "if is_unresolved(configurations) or not as_list(configurations):",
     ["if is_unresolved(None) or not as_list(configurations):"],
     "equivalent: as_list() of an intrinsic is [], so `not as_list(...)` already catches what is_unresolved() does",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/cost.py",
     "if is_unresolved(filters):",
     ["if is_unresolved(None):"],
     "equivalent: for an intrinsic CostFilters the next line's get() returns UNRESOLVED, which is what this branch returns",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/cost.py",
     "opaque = False",
     ["opaque = None"],
     "equivalent: opaque is only read for truth; None and False are both false",
 ))
 NOTES.update(_note(
-    "constructs/genai_blueprints/lens/genai.py",
+    "constructs/genai_blueprints/lens/genai/sustainability.py",
     "enabled = [r for r in as_list(rules) if get(r, \"Status\", default=\"Enabled\") != \"Disabled\"]",
     ["enabled = [r for r in as_list(rules) if get(r, \"Status\", default=None) != \"Disabled\"]", "enabled = [r for r in as_list(rules) if get(r, \"Status\", ) != \"Disabled\"]", "enabled = [r for r in as_list(rules) if get(r, \"Status\", default=\"XXEnabledXX\") != \"Disabled\"]", "enabled = [r for r in as_list(rules) if get(r, \"Status\", default=\"enabled\") != \"Disabled\"]", "enabled = [r for r in as_list(rules) if get(r, \"Status\", default=\"ENABLED\") != \"Disabled\"]"],
     "equivalent: only a Status of 'Disabled' disables a rule, so any default other than 'Disabled' gives the same list",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from genai_blueprints.lens.genai import (
-    check_model_access_scoped,
-    check_state_machine_timeout,
-    check_subscription_dlq,
-    is_model_access_action,
-)
+from genai_blueprints.lens.genai.common import is_model_access_action
+from genai_blueprints.lens.genai.cost import check_state_machine_timeout
+from genai_blueprints.lens.genai.reliability import check_subscription_dlq
+from genai_blueprints.lens.genai.security import check_model_access_scoped
 from genai_blueprints.sagemaker_instances import has_instance_store, instance_family
 from genai_blueprints.lens.sustainability import size_units
 from genai_blueprints.lens.template import (

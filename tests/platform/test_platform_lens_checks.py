@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from genai_blueprints.lens.genai import check_budgeted_by_tag, check_on_dashboard
+from genai_blueprints.lens.genai.cost import check_budgeted_by_tag
+from genai_blueprints.lens.genai.operations import check_on_dashboard
 from genai_blueprints.lens.template import StackTemplate
 
 SUBJECTS = {"ImageGeneration": "AWS::SageMaker::Endpoint", "Assistant": "AWS::Bedrock::Agent",

@@ -1,7 +1,7 @@
 """The lens packs: cdk-nag 3 ``NagPack`` classes that evaluate the registry rules.
 
 ``GenAILensChecks``, ``MLLensChecks`` and ``SustainabilityLensChecks`` differ only in their rules
-(``genai.py``, ``ml.py``, ``sustainability.py``); this module is the only one that imports
+(``genai/``, ``ml.py``, ``sustainability.py``); this module is the only one that imports
 aws_cdk / cdk_nag, so the CLI and the rule modules stay fast to import.
 
 How a pack runs (cdk-nag 3 / CDK policy validation):
@@ -207,7 +207,7 @@ class _Acknowledgements:
 
 
 class GenAILensChecks(LensPack):
-    """cdk-nag 3 pack for the Well-Architected Generative AI Lens (rules in ``genai.py``)."""
+    """cdk-nag 3 pack for the Well-Architected Generative AI Lens (rules in ``genai/``, one module per pillar)."""
 
     PACK_NAME = genai.PACK
     RULES = genai.RULES
