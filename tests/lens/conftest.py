@@ -25,7 +25,7 @@ def fixture_run():
     from genai_blueprints.lens import (
         DeliveryPathChecks, GenAILensChecks, MLLensChecks, SustainabilityLensChecks, read_evaluations)
     import aws_cdk as cdk
-    from lens_cases import build_fixture_app, lens_app
+    from lens_cases import build_fixture_app, fixture_key, lens_app
 
     # Path metadata on, as `cdk synth` does: the packs then find logical ids without jsii calls.
     # (The acknowledgement tests run without it, covering the other lookup.)
@@ -40,7 +40,7 @@ def fixture_run():
     index = {}
     for section in document["packs"].values():
         for evaluation in section["evaluations"]:
-            index.setdefault((evaluation.stack, evaluation.logical_id, evaluation.rule_id), []).append(evaluation)
+            index.setdefault((fixture_key(evaluation.stack), evaluation.logical_id, evaluation.rule_id), []).append(evaluation)
     return {"index": index, "packs": packs, "assembly": assembly.directory, "seconds": seconds, "document": document}
 
 
@@ -60,5 +60,7 @@ def fixture_templates(request):
         from genai_blueprints.lens.assembly import CloudAssembly
 
         assembly = CloudAssembly.read(request.getfixturevalue("fixture_run")["assembly"])
-        templates.update({template.stack: template for template, _ in assembly.templates})
+        from lens_cases import fixture_key
+
+        templates.update({fixture_key(template.stack): template for template, _ in assembly.templates})
     return templates

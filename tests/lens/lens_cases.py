@@ -28,6 +28,9 @@ class Case:
     expect: str
     subject: str = "Subject"
     detail: str | None = None  # the exact detail of the evaluation (DETAILS holds those of CASES)
+    # Built in a Stage of its own (its own cloud assembly, so its own app): the fixtures of app-level
+    # rules, which would otherwise see the resources of every other fixture stack.
+    own_app: bool = False
 
 
 def lens_app(**extra_context):
@@ -722,10 +725,19 @@ from delivery_cases import CASES as _DELIVERY_CASES, DETAILS as _DELIVERY_DETAIL
 
 from delivery_role_cases import CASES as _ROLE_CASES, DETAILS as _ROLE_DETAILS  # noqa: E402
 
+# The rules of issue 16, by pillar group.
+from cases_security_ops_rel import CASES as _SOR_CASES, DETAILS as _SOR_DETAILS  # noqa: E402
+
+from cases_perf_cost_sus import CASES as _PCS_CASES, DETAILS as _PCS_DETAILS  # noqa: E402
+
 CASES.update(_DELIVERY_CASES)
 CASES.update(_ROLE_CASES)
+CASES.update(_SOR_CASES)
+CASES.update(_PCS_CASES)
 DETAILS.update(_DELIVERY_DETAILS)
 DETAILS.update(_ROLE_DETAILS)
+DETAILS.update(_SOR_DETAILS)
+DETAILS.update(_PCS_DETAILS)
 
 
 def stack_name(rule_id: str, case: str) -> str:
@@ -748,4 +760,10 @@ def all_cases() -> list[tuple[str, str, Case, str]]:
 def build_fixture_app(app: cdk.App) -> None:
     """One stack per (rule, case) in ``app``, for CASES and EDGE_CASES."""
     for rule_id, case_name, case, _ in all_cases():
-        case.build(cdk.Stack(app, stack_name(rule_id, case_name)))
+        name = stack_name(rule_id, case_name)
+        case.build(cdk.Stack(cdk.Stage(app, name) if case.own_app else app, name))
+
+
+def fixture_key(stack_path: str) -> str:
+    """The stack_name() of a fixture stack from its construct path (``name`` or ``name/name`` in a Stage)."""
+    return stack_path.rpartition("/")[2]

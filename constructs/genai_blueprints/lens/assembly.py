@@ -50,7 +50,6 @@ class CloudAssembly:
     def read(cls, directory: str | os.PathLike[str]) -> CloudAssembly:
         assembly = cls()
         assembly._read_directory(Path(directory))
-        join_app(template for template, _ in assembly.templates)
         return assembly
 
     @property
@@ -77,14 +76,19 @@ class CloudAssembly:
                 "synthesize, or call app.synth() before pack.validate_scope(app)."
             )
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        own: list[StackTemplate] = []
         for artifact in manifest.get("artifacts", {}).values():
             kind = artifact.get("type")
             if kind == _NESTED_ASSEMBLY:
                 self._read_directory(directory / artifact["properties"]["directoryName"])
             elif kind == _STACK_ARTIFACT:
-                self._read_stack(directory, artifact)
+                own += self._read_stack(directory, artifact)
+        # The stacks of one assembly are one app for the app-level rules; a nested assembly (a Stage,
+        # such as a pipeline's Production) is an app of its own: it deploys on its own, often to
+        # another account, where the platform controls of this one do not reach.
+        join_app(own)
 
-    def _read_stack(self, directory: Path, artifact: dict) -> None:
+    def _read_stack(self, directory: Path, artifact: dict) -> list[StackTemplate]:
         metadata = artifact.get("metadata") or {}
         if artifact.get("additionalMetadataFile"):
             metadata = json.loads((directory / artifact["additionalMetadataFile"]).read_text(encoding="utf-8"))
@@ -111,3 +115,4 @@ class CloudAssembly:
             if owner is not None and templates[owner].resource(logical_id) is not None:
                 paths[owner][logical_id] = path
         self.templates.extend((templates[path], paths[path]) for path in template_files)
+        return list(templates.values())
