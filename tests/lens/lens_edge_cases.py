@@ -668,3 +668,8 @@ from delivery_role_cases import EDGE_CASES as _ROLE_EDGE_CASES  # noqa: E402
 EDGE_CASES.update(_DELIVERY_EDGE_CASES)
 for _rule_id, _cases in _ROLE_EDGE_CASES.items():
     EDGE_CASES.setdefault(_rule_id, {}).update(_cases)
+
+# The Performance Efficiency, Cost Optimization and Sustainability rules of issue 16.
+from edge_cases_perf_cost_sus import EDGE_CASES as _PCS_EDGE_CASES  # noqa: E402
+
+EDGE_CASES.update(_PCS_EDGE_CASES)

@@ -21,26 +21,43 @@ from ..template import (
     not_applicable,
 )
 from .common import (
+    ENDPOINT,
+    IAM_POLICY_TYPES,
     PACK,
     STATE_MACHINE,
     embedding_config,
+    endpoint_config_of,
+    is_async,
+    scalable_targets_for,
 )
+from .model_facts import largest_tier_models, model_references
 
 
 EMBEDDING_DIMENSIONS_BUDGET = 1024  # larger vectors cost storage and search time
 
 
-def _state_machine_definition(resource: Resource) -> dict | Any:
+def literal_definition(resource: Resource) -> dict | None:
+    """A state machine's or flow's Definition object, or its DefinitionString parsed; None when it is
+    in S3, behind a token, or not JSON."""
     definition = resource.prop("Definition")
     if isinstance(definition, dict) and not is_intrinsic(definition):
         return definition
     text = resource.prop("DefinitionString")
     if isinstance(text, str):
         try:
-            return json.loads(text)
+            parsed = json.loads(text)
         except ValueError:
             return None
-    rendered = text if text is not None else definition
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+def _state_machine_definition(resource: Resource) -> dict | Any:
+    definition = literal_definition(resource)
+    if definition is not None or isinstance(resource.prop("DefinitionString"), str):
+        return definition
+    text = resource.prop("DefinitionString")
+    rendered = text if text is not None else resource.prop("Definition")
     if isinstance(rendered, dict) and next(iter(rendered), "") in ("Fn::Join", "Fn::Sub"):
         # How CDK renders definitions with tokens in them: look for the field textually.
         return {"__text__": json.dumps(rendered)}
@@ -166,6 +183,146 @@ def check_embedding_dimensions_budget(resource: Resource, template: StackTemplat
     return non_compliant(f"{dimensions:g} dimensions; consider {EMBEDDING_DIMENSIONS_BUDGET} or fewer")
 
 
+# --- GENCOST01-BP01 / GENSUS03-BP01: the largest tier of a model family ------------------------------
+
+# Resources that name models: agents (FoundationModel), prompts (Variants[].ModelId), flows (node
+# ModelIds), knowledge bases (embedding and generation model ARNs), data sources (parsing model),
+# application inference profiles (ModelSource.CopyFrom) and IAM policies (model ARNs in Resource).
+MODEL_REFERENCING_TYPES = (
+    "AWS::Bedrock::Agent",
+    "AWS::Bedrock::Prompt",
+    "AWS::Bedrock::Flow",
+    "AWS::Bedrock::KnowledgeBase",
+    "AWS::Bedrock::DataSource",
+    "AWS::Bedrock::ApplicationInferenceProfile",
+    *IAM_POLICY_TYPES,
+)
+
+
+def check_smaller_model_tier(resource: Resource, template: StackTemplate) -> Outcome:
+    """No model the resource names is the largest tier of a family with smaller tiers (model_facts).
+
+    Cross-region profile ids count as their model ("us.anthropic.claude-3-opus..."). Not applicable
+    when the resource names no model, or only through unresolved values.
+    """
+    model_ids, unresolved = model_references(resource.properties)
+    if not model_ids:
+        return not_applicable("model reference unresolved" if unresolved else "no model reference")
+    largest = [f"{model_id} is the largest {family.name} tier (smaller: {family.smaller})"
+               for model_id, family in largest_tier_models(model_ids)]
+    return non_compliant("; ".join(largest)) if largest else compliant()
+
+
+# --- GENCOST02-BP01: inference paradigm -------------------------------------------------------------------
+
+
+def check_inference_paradigm(resource: Resource, template: StackTemplate) -> Outcome:
+    """Real-time endpoints with instance variants that always keep at least one instance: the
+    scalable targets' lowest MinCapacity is 1 or more, or (no target) an InitialInstanceCount is.
+
+    Asynchronous and serverless endpoints are not applicable, as are endpoints whose config is not
+    in the stack and unresolved capacities.
+    """
+    config = endpoint_config_of(resource, template)
+    if config is None:
+        return not_applicable("endpoint config not in this stack")
+    if is_unresolved(config.prop("AsyncInferenceConfig")) or is_unresolved(config.prop("ProductionVariants")):
+        return not_applicable("endpoint config unresolved")
+    if is_async(config):
+        return not_applicable("asynchronous endpoint")
+    variants = [v for v in as_list(config.prop("ProductionVariants")) if get(v, "ServerlessConfig") is None]
+    if not variants:
+        return not_applicable("serverless endpoint")
+    targets = scalable_targets_for(resource, template)
+    if targets:
+        capacities = [as_number(t.prop("MinCapacity")) for t in targets]
+        known = [c for c in capacities if c is not None]
+        if len(known) < len(capacities):
+            return not_applicable("scalable target MinCapacity unresolved")
+        floor = min(known)
+        source = f"scalable target MinCapacity {floor:g}"
+    else:
+        counts = [as_number(get(v, "InitialInstanceCount")) for v in variants]
+        known = [c for c in counts if c is not None]
+        if len(known) < len(counts):
+            return not_applicable("InitialInstanceCount unresolved")
+        floor = sum(known)
+        source = f"InitialInstanceCount {floor:g} (no scalable target)"
+    if floor < 1:
+        return compliant(source)
+    return non_compliant(
+        f"{source}: instances run with no traffic; consider asynchronous inference (large payloads, "
+        "long processing) or ServerlessConfig (spiky, low traffic)"
+    )
+
+
+# --- GENCOST03-BP01: prompt template length ------------------------------------------------------
+
+# A token is about 4 characters of English text: the estimate is ceil(characters / 4). Tokenizers
+# differ by model; Bedrock's CountTokens API gives the exact count for one model
+# (https://docs.aws.amazon.com/bedrock/latest/userguide/count-tokens.html).
+CHARACTERS_PER_TOKEN = 4
+# A prompt template's text is sent, and paid for, with every call. About 1,000 tokens (some 750
+# words) states a role, a task, an output format and constraints; beyond that a template usually
+# carries examples or reference text that belongs in retrieval or a cached prefix.
+PROMPT_TEMPLATE_TOKEN_BUDGET = 1000
+# An agent's Instruction is inserted into the orchestration prompt of every model call the agent
+# makes, one per reasoning step and several per request, so each of its tokens is paid several
+# times: half the template budget. (The service accepts 40 characters and more; its maximum was
+# 4,000 characters in the CreateAgent API model and is larger now, so it is no guide.)
+AGENT_INSTRUCTION_TOKEN_BUDGET = 500
+
+
+def estimated_tokens(text: str) -> int:
+    return -(-len(text) // CHARACTERS_PER_TOKEN)
+
+
+def _variant_text(variant: Any) -> str | None:
+    """A prompt variant's template text (TEXT, or CHAT messages and system); None when any part of
+    it is not in the template (a token, an S3 location) or the variant has no template text."""
+    text_config = get(variant, "TemplateConfiguration", "Text")
+    chat_config = get(variant, "TemplateConfiguration", "Chat")
+    if isinstance(text_config, dict) and not is_intrinsic(text_config):
+        text = text_config.get("Text")
+        return text if isinstance(text, str) else None
+    if isinstance(chat_config, dict) and not is_intrinsic(chat_config):
+        blocks = [block for message in as_list(chat_config.get("Messages")) for block in as_list(get(message, "Content"))]
+        blocks += as_list(chat_config.get("System"))
+        if is_unresolved(chat_config.get("Messages")) or is_unresolved(chat_config.get("System")):
+            return None
+        pieces = [get(block, "Text") for block in blocks if get(block, "CachePoint") is None]
+        if not pieces or not all(isinstance(piece, str) for piece in pieces):
+            return None
+        return "".join(pieces)
+    return None
+
+
+def check_prompt_token_budget(resource: Resource, template: StackTemplate) -> Outcome:
+    """Prompt variant templates are at most PROMPT_TEMPLATE_TOKEN_BUDGET estimated tokens, agent
+    Instructions at most AGENT_INSTRUCTION_TOKEN_BUDGET (estimate: ceil(characters / 4)).
+
+    Text that is not in the template (a token, an S3 location) is not applicable; a prompt is
+    measured on the variants whose text is.
+    """
+    if resource.type == "AWS::Bedrock::Agent":
+        instruction = resource.prop("Instruction")
+        if not isinstance(instruction, str):
+            return not_applicable("Instruction unresolved or absent")
+        tokens = estimated_tokens(instruction)
+        if tokens > AGENT_INSTRUCTION_TOKEN_BUDGET:
+            return non_compliant(f"Instruction ~{tokens} tokens, above the {AGENT_INSTRUCTION_TOKEN_BUDGET}-token budget")
+        return compliant()
+    variants = resource.prop("Variants")
+    texts = [(str(get(v, "Name", default="?")), _variant_text(v)) for v in ([] if is_unresolved(variants) else as_list(variants))]
+    measured = [(name, estimated_tokens(text)) for name, text in texts if text is not None]
+    if not measured:
+        return not_applicable("template text unresolved or absent")
+    over = [f"{name} (~{tokens} tokens)" for name, tokens in measured if tokens > PROMPT_TEMPLATE_TOKEN_BUDGET]
+    if over:
+        return non_compliant(f"variants above the {PROMPT_TEMPLATE_TOKEN_BUDGET}-token budget: " + ", ".join(over))
+    return compliant()
+
+
 RULES: list[LensRule] = [
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST05-BP01",
@@ -178,6 +335,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=STATE_MACHINE,
         check=check_state_machine_timeout,
+        remediation=(
+            "Set the aws_stepfunctions.StateMachine prop timeout=Duration...(...), or TimeoutSeconds at the top "
+            "level of the CloudFormation Definition (DefinitionString)."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST02-BP02",
@@ -192,6 +353,11 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
         check=check_budgeted_by_tag,
+        remediation=(
+            "Tag the stack with the platform CostAllocationTags (application=...) and add CostBudget(scope, id, "
+            "tags=..., monthly_limit_usd=...); in CloudFormation an AWS::Budgets::Budget whose "
+            "Budget.CostFilters.TagKeyValue lists \"user:<key>$<value>\" of a tag the resource carries."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST03-BP02",
@@ -204,6 +370,11 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::Bedrock::Prompt", "AWS::Bedrock::Agent"),
         check=check_response_length_capped,
+        remediation=(
+            "PromptCatalog: set each PromptVariant's max_tokens; GuardedAgent: orchestration_prompt="
+            "OrchestrationPrompt(..., max_response_tokens=...). In CloudFormation: Variants[].InferenceConfiguration."
+            "Text.MaxTokens, or PromptOverrideConfiguration.PromptConfigurations[].InferenceConfiguration.MaximumLength."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST04-BP01",
@@ -216,5 +387,76 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::Bedrock::KnowledgeBase",),
         check=check_embedding_dimensions_budget,
+        remediation=(
+            "RagKnowledgeBase: embedding=EmbeddingOptions(dimensions=1024 or fewer) (the default is the model's "
+            "smallest size), or BINARY vectors where the store supports them; in CloudFormation "
+            "BedrockEmbeddingModelConfiguration.Dimensions (or EmbeddingDataType BINARY)."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST01-BP01",
+        suffix="GENCOST01-BP01",
+        level=Level.INFO,
+        title="Models named are not the largest tier of a family that has smaller tiers",
+        explanation=(
+            "The largest tier of a family (Claude Opus, Nova Premier and Pro, Llama 3.1 405B, Mistral Large, ...) "
+            "costs several times a smaller one per token; start with the smallest tier that meets the quality "
+            "bar measured on your own prompts. Agents, prompts, flows, knowledge bases, data sources, "
+            "application inference profiles and IAM policies are read for model ids and foundation-model or "
+            "inference-profile ARNs; cross-region profile ids count as their model. Informational: the largest "
+            "tier may be the right choice, which only an evaluation can show. Resources naming no model, or "
+            "only through unresolved values, are not applicable."
+        ),
+        resource_types=MODEL_REFERENCING_TYPES,
+        check=check_smaller_model_tier,
+        remediation=(
+            "Evaluate a smaller tier of the family on your ground-truth prompts and switch the model id (a "
+            "PromptVariant's model_id, GuardedAgent's model, RagKnowledgeBase's QueryOptions.generation_model_id; "
+            "in CloudFormation FoundationModel, Variants[].ModelId, the model ARN), or acknowledge this rule with "
+            "the evaluation that needs the larger model."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST02-BP01",
+        suffix="GENCOST02-BP01",
+        level=Level.INFO,
+        title="Real-time endpoints with an always-on instance floor are reviewed for asynchronous or serverless inference",
+        explanation=(
+            "A real-time endpoint pays for its minimum instances around the clock. Large payloads and long "
+            "processing fit asynchronous inference (which scales to zero); spiky or low traffic fits serverless "
+            "inference. The floor is the scalable targets' lowest MinCapacity, or with no target the variants' "
+            "InitialInstanceCount. Informational: steady low-latency traffic needs real-time instances. "
+            "Asynchronous and serverless endpoints, configs outside the stack and unresolved capacities are "
+            "not applicable."
+        ),
+        resource_types=ENDPOINT,
+        check=check_inference_paradigm,
+        remediation=(
+            "For large payloads or long processing use AsyncInferenceEndpoint (ScalingOptions(min_capacity=0)); "
+            "for spiky, low traffic set ProductionVariants[].ServerlessConfig (MemorySizeInMB, MaxConcurrency) "
+            "instead of InstanceType and InitialInstanceCount; else acknowledge this rule with the traffic that "
+            "needs a warm instance."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Cost Optimization", best_practice="GENCOST03-BP01",
+        suffix="GENCOST03-BP01",
+        level=Level.WARN,
+        title=f"Prompt templates stay within {PROMPT_TEMPLATE_TOKEN_BUDGET} estimated tokens, agent instructions within {AGENT_INSTRUCTION_TOKEN_BUDGET}",
+        explanation=(
+            "Template text is sent, and paid for, with every call. Tokens are estimated as characters / 4 "
+            f"(rounded up). A prompt variant's TEXT template, or its CHAT messages and system text, may be at most "
+            f"{PROMPT_TEMPLATE_TOKEN_BUDGET} tokens (about 750 words; more usually means examples or reference "
+            f"text that belongs in retrieval or a cached prefix); an agent Instruction, repeated in every "
+            f"orchestration step of every request, at most {AGENT_INSTRUCTION_TOKEN_BUDGET}. "
+            "Text not in the template (a token, an S3 location) is not applicable."
+        ),
+        resource_types=("AWS::Bedrock::Prompt", "AWS::Bedrock::Agent"),
+        check=check_prompt_token_budget,
+        remediation=(
+            "Shorten the PromptVariant's template (move examples and reference text to a knowledge base, or "
+            "behind a CachePoint) or GuardedAgent's instruction; in CloudFormation Variants[].TemplateConfiguration "
+            "Text.Text / Chat.Messages and System, or the agent's Instruction. Exact counts: Bedrock's CountTokens API."
+        ),
     ),
 ]

@@ -27,6 +27,7 @@ from .common import (
     scalable_targets_for,
     alarm_metrics,
 )
+from .cost import MODEL_REFERENCING_TYPES, check_smaller_model_tier
 
 
 def check_async_scale_to_zero(resource: Resource, template: StackTemplate) -> Outcome:
@@ -91,6 +92,11 @@ RULES: list[LensRule] = [
         ),
         resource_types=ENDPOINT,
         check=check_async_scale_to_zero,
+        remediation=(
+            "AsyncInferenceEndpoint does this by default (ScalingOptions(min_capacity=0)); in CloudFormation an "
+            "AWS::ApplicationAutoScaling::ScalableTarget with MinCapacity 0 and a StepScaling ScalingPolicy in the "
+            "AlarmActions of an alarm on HasBacklogWithoutCapacity for the endpoint."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Sustainability", best_practice="GENSUS02-BP01",
@@ -103,6 +109,11 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::S3::Bucket",),
         check=check_bucket_lifecycle,
+        remediation=(
+            "Set the aws_s3.Bucket prop lifecycle_rules=[s3.LifecycleRule(expiration=..., transitions=...)] "
+            "(AsyncInferenceEndpoint: StorageOptions(object_expiration_days=...)), or "
+            "LifecycleConfiguration.Rules in CloudFormation."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Sustainability", best_practice="GENSUS02-BP01",
@@ -112,5 +123,30 @@ RULES: list[LensRule] = [
         explanation="Logs kept forever cost storage and energy for no use. A token retention counts as set.",
         resource_types=("AWS::Logs::LogGroup",),
         check=check_log_retention,
+        remediation=(
+            "Set the aws_logs.LogGroup prop retention=logs.RetentionDays...., or a Lambda function's log group "
+            "with one (PythonHandlerFunction's log_retention); RetentionInDays in CloudFormation."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Sustainability", best_practice="GENSUS03-BP01",
+        suffix="GENSUS03-BP01",
+        level=Level.INFO,
+        title="Models named are not the largest tier of a family that has smaller tiers",
+        explanation=(
+            "A larger model needs more accelerator time, and so more energy, for every token; a smaller tier "
+            "that meets the quality bar does the same work with less. Same subject and check as GENCOST01-BP01 "
+            "(agents, prompts, flows, knowledge bases, data sources, application inference profiles and IAM "
+            "policies; cross-region profile ids count as their model). Informational: only an evaluation on "
+            "your prompts shows whether the smaller tier is good enough. Resources naming no model, or only "
+            "through unresolved values, are not applicable."
+        ),
+        resource_types=MODEL_REFERENCING_TYPES,
+        check=check_smaller_model_tier,
+        remediation=(
+            "Evaluate a smaller tier of the family and switch the model id (PromptVariant model_id, GuardedAgent "
+            "model, QueryOptions.generation_model_id; FoundationModel, Variants[].ModelId or the model ARN in "
+            "CloudFormation), or acknowledge this rule with the evaluation that needs the larger model."
+        ),
     ),
 ]
