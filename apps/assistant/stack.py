@@ -9,6 +9,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from apps.acknowledgements import acknowledge_account_wide_logging
+from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.agents import (
     ActionGroupSchema,
     AgentFunction,
@@ -116,6 +118,10 @@ class AssistantStack(cdk.Stack):
             ),
             description="Answers order-status questions",
         )
+        acknowledge_account_wide_logging(self.agent)
+        acknowledge(self.guardrail, "GenAILens-GENSEC02-BP01-e",
+                    "The order-status agent answers from its tool's result, not from a grounding source sent with "
+                    "the request, which contextual grounding checks need")
         self.order_status = self.agent.add_action_group(
             "order-status",
             description="Looks up the status of an order",

@@ -8,6 +8,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from apps.image_generation.config import ImageGenerationConfig
+from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.async_inference import (
     AsyncInferenceEndpoint,
     ModelData,
@@ -53,6 +54,9 @@ class ImageGenerationStack(cdk.Stack):
                 result_retention_days=config.result_retention_days,
             ),
         )
+        acknowledge(self.endpoint, "GenAILens-GENREL04-BP02",
+                    "The sample serves a published JumpStart artefact, pinned by its versioned S3 URI in config.toml; "
+                    "a model you train or fine-tune belongs in your model registry")
         self.png = PngPostProcessor(self, "Png", endpoint=self.endpoint, images_prefix=config.images_prefix)
         self.observability.monitor(self.endpoint, title="Image model (asynchronous endpoint)")
         # Users rate generated images by inference id; evaluation reads the ratings.

@@ -8,6 +8,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from apps.acknowledgements import acknowledge_account_wide_logging
+from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.guardrails import (
     ContextualGrounding,
@@ -23,7 +25,7 @@ from genai_blueprints.knowledge_base import (
     QueryOptions,
     RagKnowledgeBase,
 )
-from genai_blueprints.platform import CostAllocationTags, CostBudget, ModelPrice, Observability
+from genai_blueprints.platform import CostAllocationTags, CostBudget, FeedbackCapture, ModelPrice, Observability
 
 DOCUMENTS_PREFIX = "documents/"
 GENERATION_MODEL_ID = QueryOptions().generation_model_id
@@ -36,7 +38,8 @@ COST_TAGS = CostAllocationTags(application="document-qa", environment="sample")
 class DocumentQaStack(cdk.Stack):
     """Documents under `documents/` of the bucket are ingested automatically; the query URL answers.
 
-    Two roles show the grants: `QuestionAskerRole` may only call the query API, `DocumentEditorRole`
+    Two roles show the grants: `QuestionAskerRole` may only call the query API and rate its answers
+    (the feedback URL), `DocumentEditorRole`
     may only add and delete documents. Both are assumable by principals of this account that IAM
     allows to.
     """
@@ -70,10 +73,19 @@ class DocumentQaStack(cdk.Stack):
             query=QueryOptions(max_answer_tokens=400, max_question_chars=1000),
             description="Document Q&A sample knowledge base",
         )
+        acknowledge_account_wide_logging(self.knowledge_base)
+        acknowledge(self.knowledge_base, "GenAILens-GENREL05-BP01",
+                    "The sample calls Nova Lite by its Regional id so that it deploys in any Region with the model; "
+                    "set QueryOptions(generation_model_id=...) to your geography's cross-Region profile (us., eu., apac.)")
+        acknowledge(self.knowledge_base, "GenAILens-GENREL05-BP02",
+                    "A single-Region sample: no second Region ingests the documents")
+        # Askers rate answers (by the request id the query URL returns); evaluation reads the ratings.
+        self.feedback = FeedbackCapture(self, "Feedback", encryption_key=self.knowledge_base.encryption_key)
         account = iam.AccountPrincipal(self.account)
         self.asker_role = iam.Role(self, "QuestionAskerRole", assumed_by=account,
-                                   description="May ask the document Q&A knowledge base questions")
+                                   description="May ask the document Q&A knowledge base questions and rate the answers")
         self.knowledge_base.grant_query(self.asker_role)
+        self.feedback.grant_submit(self.asker_role)
         self.editor_role = iam.Role(self, "DocumentEditorRole", assumed_by=account,
                                     description="May add and delete documents of the document Q&A knowledge base")
         self.knowledge_base.grant_ingest(self.editor_role)
@@ -81,6 +93,7 @@ class DocumentQaStack(cdk.Stack):
             acknowledge_compliance(role, "IAMNoInlinePolicy", INLINE_POLICY)
 
         self.observability.monitor(self.knowledge_base, title="Document Q&A knowledge base")
+        self.observability.monitor(self.feedback, title="User feedback on answers")
         self.observability.add_bedrock_model(GENERATION_MODEL_ID)
         COST_TAGS.apply(self)
         self.budget = CostBudget(
@@ -88,6 +101,7 @@ class DocumentQaStack(cdk.Stack):
         )
         cdk.CfnOutput(self, "DashboardName", value=self.observability.dashboard.dashboard_name)
         cdk.CfnOutput(self, "QueryUrl", value=self.knowledge_base.query_url.url)
+        cdk.CfnOutput(self, "FeedbackUrl", value=self.feedback.url)
         cdk.CfnOutput(self, "DocumentsBucketName", value=self.knowledge_base.documents_bucket.bucket_name)
         cdk.CfnOutput(self, "DocumentsPrefix", value=DOCUMENTS_PREFIX)
         cdk.CfnOutput(self, "KnowledgeBaseId", value=self.knowledge_base.knowledge_base_id)

@@ -36,7 +36,12 @@ def acknowledge(scope: IConstruct, finding: str, reason: str, *also: str) -> Non
     if equivalent is not None:
         skip_in_checkov(scope, *equivalent, reason)
     if finding.startswith(LENS_PACK_PREFIXES):
-        _add_to_metadata(scope, "genai-lens", "acknowledge", {"id": finding, "reason": reason})
+        # Only on the resources the rule evaluates: the others would carry an acknowledgement of nothing.
+        from genai_blueprints.lens.registry import rule_by_id  # the lens imports no aws_cdk: a cheap import
+
+        rule = rule_by_id().get(finding)
+        for resource_type in rule.resource_types if rule is not None else (None,):
+            _add_to_metadata(scope, "genai-lens", "acknowledge", {"id": finding, "reason": reason}, resource_type)
 
 
 # A lens acknowledgement is also written into the template (Metadata: genai-lens: acknowledge), which

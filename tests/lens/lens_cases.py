@@ -164,6 +164,17 @@ def observed_and_budgeted(stack, subject: cdk.CfnResource, tags_as_list: bool) -
     budget(stack, ["user:app$lens"])
 
 
+def account_logging(stack) -> None:
+    """What a platform stack gives every Bedrock caller of its app: a trail with Bedrock data events and
+    model invocation logging (text included), as BedrockAuditTrail and ModelInvocationLogging do."""
+    selectors = [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                     {"Field": "resources.type", "Equals": ["AWS::Bedrock::AgentAlias"]}]}]
+    res(stack, "AWS::CloudTrail::Trail", {"IsLogging": True, "S3BucketName": "trail-logs", "AdvancedEventSelectors": selectors},
+        "BedrockTrail")
+    res(stack, "Custom::BedrockModelInvocationLogging", {"ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:f",
+                                                         "LoggingConfig": '{"textDataDeliveryEnabled":true}'}, "InvocationLogging")
+
+
 def queue(stack, id_="Queue", dlq=True) -> cdk.CfnResource:
     props = {"RedrivePolicy": {"deadLetterTargetArn": "arn:aws:sqs:us-east-1:111122223333:dlq", "maxReceiveCount": 3}} if dlq else {}
     return res(stack, "AWS::SQS::Queue", props, id_)

@@ -18,6 +18,7 @@ import aws_cdk as cdk  # noqa: E402
 
 from genai_blueprints.lens import add_lens_checks  # noqa: E402
 from lens_cases import (  # noqa: E402
+    account_logging,
     KEY_ARN,
     TOPIC_ARN,
     agent,
@@ -54,6 +55,10 @@ def build(app: cdk.App) -> None:
     observed_and_budgeted(inference, subject, tags_as_list=True)
     scalable_target(inference, "Endpoint")
     scale_from_zero(inference, "Endpoint")
+    alarm(inference, "Endpoint", metric="ModelLatency", id_="LatencyAlarm")
+    res(inference, "AWS::SageMaker::ModelCard", {"ModelCardName": "sample", "ModelCardStatus": "Draft",
+                                                 "Content": {"model_overview": {"model_id": get_att("Model", "ModelName")}}},
+        "ModelCard")
     function(inference, "Worker", Architectures=["arm64"], TracingConfig={"Mode": "Active"}, Timeout=60)
     bucket = res(inference, "AWS::S3::Bucket", {}, "Scratch")
     cdk.Validations.of(bucket).acknowledge(
@@ -65,6 +70,8 @@ def build(app: cdk.App) -> None:
     observed_and_budgeted(agents, assistant, tags_as_list=False)
     alarm(agents, dimension_value={"Ref": "Subject"})
     res(agents, "AWS::Logs::LogGroup", {"RetentionInDays": 14}, "Logs")
+    # The platform stack of the app: the trail and invocation logging every Bedrock caller relies on.
+    account_logging(cdk.Stack(app, "LensPlatform"))
     if os.environ.get("LENS_SAMPLE_CLEAN") == "1":
         cdk.Validations.of(agents).acknowledge(
             cdk.Acknowledgment(id="GenAILens::GenAILens-GENSEC02-BP01-a", reason=AGENT_REASON)

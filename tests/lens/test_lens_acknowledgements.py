@@ -9,7 +9,7 @@ import aws_cdk as cdk
 import pytest
 
 from genai_blueprints.lens import GenAILensChecks, LensTemplateNotFoundError, read_evaluations
-from lens_cases import agent, knowledge_base, lens_app, observed_and_budgeted, res
+from lens_cases import account_logging, agent, knowledge_base, lens_app, observed_and_budgeted, res
 
 GUARDRAIL_RULE = "GenAILens-GENSEC02-BP01-a"
 REASON = "The agent only answers from a curated FAQ; a guardrail is added in the next release."
@@ -39,6 +39,7 @@ def _agent_stack(app: cdk.App) -> cdk.Stack:
         "Alarm",
     )
     observed_and_budgeted(stack, subject, tags_as_list=False)
+    account_logging(stack)
     return stack
 
 

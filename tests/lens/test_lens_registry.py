@@ -42,3 +42,28 @@ def test_other_lenses_claim_no_unverified_best_practice_ids():
 def test_docs_are_current():
     assert DOC.exists(), f"missing {DOC}; run `{REGENERATE}`"
     assert DOC.read_text(encoding="utf-8") == render(), f"docs/lens-rules.md is stale; run `{REGENERATE}`"
+
+
+def test_prowler_mapping_names_real_rules_or_says_why_not():
+    from genai_blueprints.lens.prowler import PROWLER_BEDROCK_CHECKS
+
+    ids = {rule.id for rule in all_rules()}
+    names = [check.check for check in PROWLER_BEDROCK_CHECKS]
+    assert len(names) == len(set(names)) and all(name.startswith("bedrock_") for name in names)
+    for check in PROWLER_BEDROCK_CHECKS:
+        assert bool(check.rules) != bool(check.why_not), check.check  # one or the other
+        assert set(check.rules) <= ids, check.check
+
+
+def test_every_best_practice_without_a_rule_says_why():
+    from genai_blueprints.lens.docs import WHY_BY_HAND
+
+    covered = {rule.best_practice for rule in all_rules() if rule.best_practice}
+    uncovered = set(BEST_PRACTICES) - covered
+    assert uncovered <= set(WHY_BY_HAND), sorted(uncovered - set(WHY_BY_HAND))
+    assert not set(WHY_BY_HAND) & covered, "a reason for a best practice that now has a rule"
+
+
+def test_every_genai_rule_says_how_to_fix_it():
+    missing = [rule.id for rule in all_rules() if rule.lens == GENAI_LENS and not rule.remediation]
+    assert missing == []

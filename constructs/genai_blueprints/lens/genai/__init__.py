@@ -2,7 +2,8 @@
 
 Rule ids are ``GenAILens-<best practice>`` (``GenAILens-GENSEC02-BP01-a`` when one best practice
 has several rules). One module per pillar declares its rules (``operations``, ``security``,
-``reliability``, ``performance``, ``cost``, ``sustainability``); ``common`` holds what they share.
+``reliability``, ``performance``, ``cost``, ``sustainability``; ``security_monitoring`` has the
+Security rules that look at the whole app); ``common`` holds what they share.
 This package only collects them. Each check is a small function of (resource, stack template) ->
 Outcome; the docstring of each says what "unresolved" (a token/intrinsic) means for it.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from genai_blueprints._deprecation import warn_deprecated
 
 from ..rule import GENAI_LENS, LensRule, Level, lens_rule, pillar_of
-from . import cost, operations, performance, reliability, security, sustainability
+from . import cost, operations, performance, reliability, security, security_monitoring, sustainability
 from .common import PACK
 
 __all__ = ["GENAI_LENS", "PACK", "RULES"]
@@ -20,6 +21,7 @@ __all__ = ["GENAI_LENS", "PACK", "RULES"]
 RULES: list[LensRule] = [
     *operations.RULES,
     *security.RULES,
+    *security_monitoring.RULES,
     *reliability.RULES,
     *performance.RULES,
     *cost.RULES,

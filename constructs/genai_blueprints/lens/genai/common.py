@@ -14,7 +14,12 @@ from ..template import (
     get,
     is_unresolved,
     not_applicable,
+    policies_of_role,
+    policy_documents,
     references,
+    statement_values,
+    statements,
+    string_values,
 )
 
 
@@ -122,3 +127,56 @@ LAMBDA = ("AWS::Lambda::Function",)
 
 STATE_MACHINE = ("AWS::StepFunctions::StateMachine",)
 
+
+
+# --- who calls a model, and who is called by users -----------------------------------------------
+
+# The Bedrock actions of a principal that calls models or retrieves on their behalf (Converse and
+# ConverseStream are authorised by bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream).
+BEDROCK_RUNTIME_ACTIONS = tuple(action for action in MODEL_ACCESS_ACTIONS
+                                if action.startswith("bedrock:") and action != "bedrock:ApplyGuardrail")
+BEDROCK_RESOURCE_TYPES = ("AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase", "AWS::Bedrock::Flow")
+
+
+def granted_actions(documents: Any) -> list[str]:
+    """The literal actions of every Allow statement of ``documents`` (intrinsic statements skipped)."""
+    return [action for document in as_list(documents) for statement in statements(document)
+            for action in string_values(statement_values(statement, "Action"))]
+
+
+def matches_any(patterns: list[str], actions: tuple[str, ...]) -> bool:
+    """Whether an action pattern of a policy (``bedrock:Invoke*``) grants one of ``actions``."""
+    return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in patterns for action in actions)
+
+
+def calls_bedrock(resource: Resource) -> bool:
+    """A Bedrock agent, knowledge base or flow, or an IAM resource that may invoke or retrieve."""
+    if resource.type in BEDROCK_RESOURCE_TYPES:
+        return True
+    return matches_any(granted_actions(policy_documents(resource)), BEDROCK_RUNTIME_ACTIONS)
+
+
+def function_role_actions(function: Resource, template: StackTemplate) -> list[str] | None:
+    """The actions granted to a function's role; None when the role is not in this template."""
+    role = template.resolve_target(function.prop("Role"), "AWS::IAM::Role")
+    if role is None:
+        return None
+    return granted_actions(list(policies_of_role(template, role.logical_id)))
+
+
+def user_entry_point(function: Resource, template: StackTemplate) -> str | None:
+    """How users reach ``function`` directly, or None: a function URL, an API Gateway or load balancer
+    permission, or an API Gateway integration naming it."""
+    for url in template.resources("AWS::Lambda::Url"):
+        if references(url.prop("TargetFunctionArn"), function.logical_id):
+            return f"function URL {url.logical_id}"
+    for permission in template.resources("AWS::Lambda::Permission"):
+        principal = permission.prop("Principal")
+        if references(permission.prop("FunctionName"), function.logical_id) and principal in (
+                "apigateway.amazonaws.com", "elasticloadbalancing.amazonaws.com"):
+            return f"{principal} permission {permission.logical_id}"
+    for method in template.resources("AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Integration"):
+        uri = method.prop("Integration", "Uri") if method.type == "AWS::ApiGateway::Method" else method.prop("IntegrationUri")
+        if references(uri, function.logical_id):
+            return f"API integration {method.logical_id}"
+    return None

@@ -11,7 +11,9 @@ from ..template import (
     Resource,
     StackTemplate,
     as_bool,
+    as_list,
     compliant,
+    get,
     is_cdk_framework_function,
     is_unresolved,
     non_compliant,
@@ -21,6 +23,10 @@ from ..template import (
 )
 from .common import (
     PACK,
+    BEDROCK_RUNTIME_ACTIONS,
+    function_role_actions,
+    matches_any,
+    user_entry_point,
     ENDPOINT_CONFIG,
     LAMBDA,
     STATE_MACHINE,
@@ -145,6 +151,74 @@ def check_tracing(resource: Resource, template: StackTemplate) -> Outcome:
     return compliant() if as_bool(enabled) else non_compliant("X-Ray tracing not enabled")
 
 
+# Actions of a function that answers users with a model's output (directly, through an agent or a flow).
+_MODEL_ANSWER_ACTIONS = BEDROCK_RUNTIME_ACTIONS + ("sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream")
+_FEEDBACK_SIGNS = ("AWS::Lambda::Function", "AWS::Lambda::Url", "AWS::ApiGateway::Resource", "AWS::ApiGatewayV2::Route")
+
+
+def _feedback_endpoint(template: StackTemplate) -> Resource | None:
+    """A feedback endpoint of the stack: a function, URL, API resource or route named for feedback (its
+    logical id, construct path, PathPart or RouteKey), as FeedbackCapture and hand-written APIs name them.
+    The same stack, not the app: feedback belongs to the workload whose answers it rates."""
+    for resource in template.resources(*_FEEDBACK_SIGNS):
+        names = [resource.logical_id, resource.path, resource.prop("PathPart"), resource.prop("RouteKey")]
+        if any(isinstance(name, str) and "feedback" in name.lower() for name in names):
+            return resource
+    return None
+
+
+def check_feedback_collected(resource: Resource, template: StackTemplate) -> Outcome:
+    """A function users reach directly that answers with a model has a feedback endpoint in its app.
+
+    Not applicable to functions users do not reach directly, that call no model, or whose role is not
+    in the template.
+    """
+    if is_cdk_framework_function(resource):
+        return not_applicable("CDK framework function")
+    entry = user_entry_point(resource, template)
+    if entry is None:
+        return not_applicable("not reached by users directly")
+    actions = function_role_actions(resource, template)
+    if actions is None:
+        return not_applicable("role not defined in this stack")
+    if not matches_any(actions, _MODEL_ANSWER_ACTIONS):
+        return not_applicable("answers with no model")
+    feedback = _feedback_endpoint(template)
+    if feedback is None:
+        return non_compliant(f"reached through {entry}; no feedback endpoint in the stack")
+    return compliant(f"feedback endpoint {feedback.logical_id}")
+
+
+def _literal_dependencies(agent: Resource) -> list[str]:
+    """What an agent names by literal id instead of a reference: its guardrail, knowledge bases and
+    action-group functions (a parameter or an import is a reference: it comes from IaC too)."""
+    found = []
+    guardrail = agent.prop("GuardrailConfiguration", "GuardrailIdentifier")
+    if isinstance(guardrail, str):
+        found.append(f"guardrail {guardrail}")
+    for knowledge_base in as_list(agent.prop("KnowledgeBases")):
+        if isinstance(get(knowledge_base, "KnowledgeBaseId"), str):
+            found.append(f"knowledge base {get(knowledge_base, 'KnowledgeBaseId')}")
+    for group in as_list(agent.prop("ActionGroups")):
+        function = get(group, "ActionGroupExecutor", "Lambda")
+        if isinstance(function, str):
+            found.append(f"action group function {function.rsplit(':', 1)[-1]}")
+    return found
+
+
+def check_agent_dependencies_in_code(resource: Resource, template: StackTemplate) -> Outcome:
+    """An agent references its guardrail, knowledge bases and tools instead of naming literal ids.
+
+    Not applicable to an agent with none of them.
+    """
+    if not any(resource.prop(key) for key in ("GuardrailConfiguration", "KnowledgeBases", "ActionGroups")):
+        return not_applicable("no guardrail, knowledge base or action group")
+    literal = _literal_dependencies(resource)
+    if literal:
+        return non_compliant("literal " + ", ".join(literal))
+    return compliant()
+
+
 RULES: list[LensRule] = [
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS02-BP01",
@@ -158,6 +232,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
         check=check_on_dashboard,
+        remediation=(
+            "Observability(...).monitor(blueprint) puts its widgets on the app's dashboard; or add a widget "
+            "with the resource's metrics to an AWS::CloudWatch::Dashboard."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS02-BP02",
@@ -170,6 +248,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::SageMaker::Endpoint", "AWS::Bedrock::Agent", "AWS::Bedrock::KnowledgeBase"),
         check=check_monitored_by_alarm,
+        remediation=(
+            "Observability(...).monitor(blueprint) wires the blueprint's alarms to the app's topic; or add an "
+            "AWS::CloudWatch::Alarm on a metric whose dimensions name the resource."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS02-BP03",
@@ -182,6 +264,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=ENDPOINT_CONFIG,
         check=check_async_concurrency_cap,
+        remediation=(
+            "Set AsyncInferenceConfig.ClientConfig.MaxConcurrentInvocationsPerInstance "
+            "(AsyncInferenceEndpoint(max_concurrent_invocations_per_instance=...), default 1)."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS03-BP01",
@@ -191,6 +277,10 @@ RULES: list[LensRule] = [
         explanation="Versioned prompt templates can be tested, promoted and rolled back; DRAFT cannot.",
         resource_types=("AWS::Bedrock::Prompt",),
         check=check_prompt_versioned,
+        remediation=(
+            "Add an AWS::Bedrock::PromptVersion for the prompt (PromptCatalog publishes one per prompt) and "
+            "call the version ARN."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS03-BP02",
@@ -203,5 +293,44 @@ RULES: list[LensRule] = [
         ),
         resource_types=LAMBDA + STATE_MACHINE,
         check=check_tracing,
+        remediation=(
+            "Set TracingConfig.Mode: Active on functions (lambda.Function(tracing=Tracing.ACTIVE)) and "
+            "TracingConfiguration.Enabled on state machines (PythonHandlerFunction does it)."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS01-BP02",
+        suffix="GENOPS01-BP02",
+        level=Level.WARN,
+        title="Stacks whose functions answer users with a model collect user feedback",
+        explanation=(
+            "Thumbs and comments from users are the earliest signal that answers got worse. A function "
+            "users reach directly (function URL, API Gateway, load balancer) that calls a model, an agent or "
+            "an endpoint needs a feedback endpoint in its stack: a function, function URL, API resource or "
+            "route whose name, path or route key says feedback. Other functions are not applicable."
+        ),
+        resource_types=LAMBDA,
+        check=check_feedback_collected,
+        remediation=(
+            "Add genai_blueprints.platform.FeedbackCapture next to the API (feedback.grant_submit(client)), "
+            "or an API route such as POST /feedback that stores the rating with the request id."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Operational Excellence", best_practice="GENOPS04-BP01",
+        suffix="GENOPS04-BP01",
+        level=Level.INFO,
+        title="Agents reference their guardrail, knowledge bases and tools, not literal ids",
+        explanation=(
+            "A literal id usually names a resource made by hand in the console, outside the templates that "
+            "review, version and rebuild the application. Informational: it may also be another team's "
+            "resource; a parameter or an import counts as a reference."
+        ),
+        resource_types=("AWS::Bedrock::Agent",),
+        check=check_agent_dependencies_in_code,
+        remediation=(
+            "Define the guardrail, knowledge base and functions in the app and pass them (GuardedAgent("
+            "guardrail=..., knowledge_bases=[...])), or take their ids as stack parameters or imports."
+        ),
     ),
 ]

@@ -14,6 +14,7 @@ from ..template import (
     as_list,
     compliant,
     get,
+    is_cdk_framework_function,
     is_intrinsic,
     is_unresolved,
     non_compliant,
@@ -26,6 +27,9 @@ from ..template import (
 )
 from .common import (
     PACK,
+    function_role_actions,
+    matches_any,
+    user_entry_point,
     IAM_POLICY_TYPES,
     is_model_access_action,
     ENDPOINT_CONFIG,
@@ -178,6 +182,7 @@ _CMK_PROPERTY = {
     "AWS::Bedrock::Prompt": ("CustomerEncryptionKeyArn",),
     "AWS::Bedrock::Guardrail": ("KmsKeyArn",),
     "AWS::Bedrock::DataSource": ("ServerSideEncryptionConfiguration", "KmsKeyArn"),
+    "AWS::Bedrock::Flow": ("CustomerEncryptionKeyArn",),
 }
 
 
@@ -219,6 +224,93 @@ def check_bedrock_lambda_permission(resource: Resource, template: StackTemplate)
     return compliant()
 
 
+def check_guardrail_sensitive_information(resource: Resource, template: StackTemplate) -> Outcome:
+    """The guardrail filters PII entities or regexes (Prowler: bedrock_guardrail_sensitive_information_filter_enabled).
+
+    An unresolved policy is not applicable.
+    """
+    policy = resource.prop("SensitiveInformationPolicyConfig")
+    if is_unresolved(policy):
+        return not_applicable("SensitiveInformationPolicyConfig unresolved")
+    entities, regexes = get(policy, "PiiEntitiesConfig"), get(policy, "RegexesConfig")
+    if is_unresolved(entities) or is_unresolved(regexes):
+        return not_applicable("sensitive-information filters unresolved")
+    count = len(as_list(entities)) + len(as_list(regexes))
+    if count:
+        return compliant(f"{count} sensitive-information filter(s)")
+    return non_compliant("no PII entity or regex filter")
+
+
+def check_guardrail_contextual_grounding(resource: Resource, template: StackTemplate) -> Outcome:
+    """GROUNDING and RELEVANCE contextual grounding filters, enabled. An unresolved list is not applicable."""
+    filters = resource.prop("ContextualGroundingPolicyConfig", "FiltersConfig")
+    if is_unresolved(filters):
+        return not_applicable("contextual grounding filters unresolved")
+    enabled = {get(item, "Type") for item in as_list(filters) if as_bool(get(item, "Enabled")) is not False}
+    missing = [kind for kind in ("GROUNDING", "RELEVANCE") if kind not in enabled]
+    if missing:
+        return non_compliant("no enabled " + " or ".join(missing) + " filter")
+    return compliant()
+
+
+def check_agent_role_not_shared(resource: Resource, template: StackTemplate) -> Outcome:
+    """No other agent of the app uses this agent's AgentResourceRoleArn (Prowler: bedrock_agent_role_not_shared_across_agents).
+
+    The same reference (or the same literal ARN) counts as the same role; agents without a role are
+    not applicable.
+    """
+    role = resource.prop("AgentResourceRoleArn")
+    if role is None:
+        return not_applicable("no AgentResourceRoleArn")
+    same = json.dumps(role, sort_keys=True)
+    shared = sorted(other.logical_id for other in template.app_resources("AWS::Bedrock::Agent")
+                    if other is not resource and json.dumps(other.prop("AgentResourceRoleArn"), sort_keys=True) == same)
+    if shared:
+        return non_compliant("role shared with " + ", ".join(shared))
+    return compliant()
+
+
+# Actions that send user input to a model without an agent (an agent applies its own guardrail:
+# GENSEC02-BP01-a) or a flow (whose guardrails are nodes of its definition).
+_DIRECT_MODEL_ACTIONS = ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:RetrieveAndGenerate")
+
+
+def _guardrail_required(document: object) -> bool:
+    """Whether an invoke statement requires a guardrail (condition key bedrock:GuardrailIdentifier)."""
+    for statement in statements(document):
+        for operator in (statement.get("Condition") or {}).values():
+            if isinstance(operator, dict) and any(key.lower() == "bedrock:guardrailidentifier" for key in operator):
+                return True
+    return False
+
+
+def check_user_input_guarded(resource: Resource, template: StackTemplate) -> Outcome:
+    """A function users reach directly that calls a model may apply a guardrail.
+
+    Service Authorization Reference, Amazon Bedrock: bedrock:ApplyGuardrail is what a call with a
+    guardrail (InvokeModel/Converse guardrailConfig, RetrieveAndGenerate guardrailConfiguration) or
+    the ApplyGuardrail API needs; the condition key bedrock:GuardrailIdentifier makes an invoke
+    statement require one. Not applicable to functions users do not reach directly, that call no
+    model, or whose role is not in the template.
+    """
+    if is_cdk_framework_function(resource):
+        return not_applicable("CDK framework function")
+    entry = user_entry_point(resource, template)
+    if entry is None:
+        return not_applicable("not reached by users directly")
+    role = template.resolve_target(resource.prop("Role"), "AWS::IAM::Role")
+    actions = function_role_actions(resource, template)
+    if role is None or actions is None:
+        return not_applicable("role not defined in this stack")
+    if not matches_any(actions, _DIRECT_MODEL_ACTIONS):
+        return not_applicable("calls no model directly")
+    if matches_any(actions, ("bedrock:ApplyGuardrail",)):
+        return compliant(f"reached through {entry}; may apply a guardrail")
+    if any(_guardrail_required(document) for document in policies_of_role(template, role.logical_id)):
+        return compliant(f"reached through {entry}; invocations require a guardrail")
+    return non_compliant(f"reached through {entry}, calls a model and may apply no guardrail")
+
+
 RULES: list[LensRule] = [
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP01",
@@ -231,6 +323,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=IAM_POLICY_TYPES,
         check=check_no_service_wildcards,
+        remediation=(
+            "List the actions the principal calls (bedrock:InvokeModel, sagemaker:InvokeEndpointAsync, ...) in "
+            "the statement's Action; the blueprints' grant_* methods do."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP01",
@@ -244,6 +340,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=IAM_POLICY_TYPES,
         check=check_model_access_scoped,
+        remediation=(
+            "Name the model, inference profile, agent alias, knowledge base or endpoint ARNs in Resource "
+            "(grant_invoke / grant_query of the blueprint, or iam.PolicyStatement(resources=[...]))."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP01",
@@ -253,6 +353,10 @@ RULES: list[LensRule] = [
         explanation="The full-access managed policies grant control-plane rights far beyond what a workload needs.",
         resource_types=("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"),
         check=check_no_full_access_policies,
+        remediation=(
+            "Remove the managed policy from ManagedPolicyArns and grant the specific actions instead (the "
+            "blueprints' grant_* methods)."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP02",
@@ -265,6 +369,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::SageMaker::Model",),
         check=check_model_network,
+        remediation=(
+            "Set EnableNetworkIsolation: true on the AWS::SageMaker::Model (AsyncInferenceEndpoint does), or "
+            "VpcConfig with private subnets (network=NetworkOptions(vpc=...))."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC01-BP03",
@@ -277,6 +385,9 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::Bedrock::KnowledgeBase", "AWS::SageMaker::Model"),
         check=check_data_store_access_scoped,
+        remediation=(
+            "Scope the role's s3 statements to the bucket and object ARNs it reads (bucket.grant_read(role))."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC02-BP01",
@@ -289,6 +400,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::Bedrock::Agent",),
         check=check_agent_has_guardrail,
+        remediation=(
+            "GuardedAgent(guardrail=...) or GuardrailConfiguration.GuardrailIdentifier and GuardrailVersion on "
+            "the AWS::Bedrock::Agent."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC02-BP01",
@@ -301,6 +416,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::Bedrock::Guardrail",),
         check=check_guardrail_prompt_attack,
+        remediation=(
+            "Add a PROMPT_ATTACK filter with InputStrength HIGH to ContentPolicyConfig.FiltersConfig "
+            "(genai_blueprints Guardrail adds one by default)."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC02-BP01",
@@ -313,18 +432,27 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::Bedrock::Agent",),
         check=check_agent_guardrail_version,
+        remediation=(
+            "Publish an AWS::Bedrock::GuardrailVersion and set GuardrailConfiguration.GuardrailVersion to it "
+            "(Guardrail(...).version in this library)."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC04-BP01",
         suffix="GENSEC04-BP01-a",
         level=Level.ERROR,
-        title="Bedrock prompts, agents, guardrails and knowledge-base data sources use customer-managed KMS keys",
+        title="Bedrock prompts, agents, guardrails, flows and knowledge-base data sources use customer-managed KMS keys",
         explanation=(
             "Prompts, instructions and ingested documents are sensitive; a customer-managed key keeps their "
             "access auditable and revocable. Any key reference counts as set."
         ),
         resource_types=tuple(_CMK_PROPERTY),
         check=check_bedrock_cmk,
+        remediation=(
+            "Set CustomerEncryptionKeyArn (agents, prompts, flows), KmsKeyArn (guardrails) or "
+            "ServerSideEncryptionConfiguration.KmsKeyArn (data sources) to a customer-managed key; the "
+            "blueprints take encryption_key=."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC04-BP01",
@@ -337,6 +465,10 @@ RULES: list[LensRule] = [
         ),
         resource_types=ENDPOINT_CONFIG,
         check=check_endpoint_config_cmk,
+        remediation=(
+            "Set AsyncInferenceConfig.OutputConfig.KmsKeyId (AsyncInferenceEndpoint(encryption_key=...) or its "
+            "default key)."
+        ),
     ),
     lens_rule(
         pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC05-BP01",
@@ -349,5 +481,79 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::Lambda::Permission",),
         check=check_bedrock_lambda_permission,
+        remediation=(
+            "Add SourceArn (the agent's ARN) and SourceAccount to the AWS::Lambda::Permission "
+            "(function.add_permission(..., source_arn=agent_arn))."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC02-BP01",
+        suffix="GENSEC02-BP01-d",
+        level=Level.WARN,
+        title="Guardrails filter sensitive information (PII entities or regexes)",
+        explanation=(
+            "A model can echo or reveal personal data it was given or retrieved; a sensitive-information "
+            "policy blocks or masks it (Prowler: bedrock_guardrail_sensitive_information_filter_enabled). "
+            "An unresolved policy is not applicable."
+        ),
+        resource_types=("AWS::Bedrock::Guardrail",),
+        check=check_guardrail_sensitive_information,
+        remediation=(
+            "Guardrail(pii_entities=[PiiEntity(PiiEntityType.EMAIL, SensitiveInfoAction.ANONYMIZE), ...], "
+            "regexes=[...]), or SensitiveInformationPolicyConfig.PiiEntitiesConfig / RegexesConfig."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC02-BP01",
+        suffix="GENSEC02-BP01-e",
+        level=Level.INFO,
+        title="Guardrails check contextual grounding and relevance",
+        explanation=(
+            "Grounding and relevance filters block answers the source does not support, the incorrect "
+            "responses of a RAG or summarising application (Prowler: "
+            "bedrock_guardrail_contextual_grounding_filter_enabled). Informational: they need a grounding "
+            "source with each request, which agents and free chat do not have."
+        ),
+        resource_types=("AWS::Bedrock::Guardrail",),
+        check=check_guardrail_contextual_grounding,
+        remediation=(
+            "Guardrail(contextual_grounding=ContextualGrounding(grounding_threshold=0.75, "
+            "relevance_threshold=0.75)), or ContextualGroundingPolicyConfig.FiltersConfig with GROUNDING "
+            "and RELEVANCE."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC04-BP02",
+        suffix="GENSEC04-BP02",
+        level=Level.WARN,
+        title="Functions users reach directly that call a model may apply a guardrail",
+        explanation=(
+            "User input goes to the model through a function URL or an API: the function must screen it, "
+            "with a guardrail on the call or ApplyGuardrail, so its role needs bedrock:ApplyGuardrail (or "
+            "its invoke statements require bedrock:GuardrailIdentifier). Functions that only invoke agents "
+            "(which apply their own guardrail) or flows, that users do not reach directly, or whose role is "
+            "outside the template are not applicable."
+        ),
+        resource_types=("AWS::Lambda::Function",),
+        check=check_user_input_guarded,
+        remediation=(
+            "Pass the guardrail in the call (Converse guardrailConfig, RetrieveAndGenerate "
+            "guardrailConfiguration) or call ApplyGuardrail, and grant it: guardrail.grant_apply(function); "
+            "RagKnowledgeBase(guardrail=...) does both for its query function."
+        ),
+    ),
+    lens_rule(
+        pack=PACK, lens=GENAI_LENS, pillar="Security", best_practice="GENSEC05-BP01",
+        suffix="GENSEC05-BP01-b",
+        level=Level.WARN,
+        title="Each Bedrock agent has a service role of its own",
+        explanation=(
+            "A role shared by agents holds the union of their permissions, so each agent can do what any of "
+            "them may (Prowler: bedrock_agent_role_not_shared_across_agents). Agents of every stack of the "
+            "app are compared; the same reference or literal ARN is the same role."
+        ),
+        resource_types=("AWS::Bedrock::Agent",),
+        check=check_agent_role_not_shared,
+        remediation="Give every agent its own role (GuardedAgent creates one); set a distinct AgentResourceRoleArn.",
     ),
 ]
