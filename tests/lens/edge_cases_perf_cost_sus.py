@@ -147,9 +147,25 @@ def model_tier_cases(rule: str) -> dict[str, Case]:
         "flow-node-model": Case(
             lambda s: flow(s, [inline_prompt_node(model_id="cohere.command-r-plus-v1:0", MaxTokens=256, Temperature=0)]), N,
             detail="cohere.command-r-plus-v1:0 is the largest Cohere Command R tier (smaller: Command R)"),
+        "jumpstart-largest-tier": Case(
+            lambda s: sagemaker_model(s, {"ModelDataSource": {"S3DataSource": {"S3Uri": JUMPSTART_405B, "S3DataType": "S3Prefix", "CompressionType": "None"}}}),
+            N, detail="meta-textgeneration-llama-3-1-405b-instruct-fp8 is the largest Meta Llama 3.1 (JumpStart) tier "
+                      "(smaller: meta-textgeneration-llama-3-1-70b or meta-textgeneration-llama-3-1-8b)"),
+        "jumpstart-prepacked-tarball": Case(lambda s: sagemaker_model(s, {"ModelDataUrl": JUMPSTART_TARBALL}), C, detail=""),
+        "own-model-artifact": Case(lambda s: sagemaker_model(s, {"ModelDataUrl": "s3://my-models/model.tar.gz"}), NA, detail="no model reference"),
         "not-a-model-string": Case(lambda s: agent(s, FoundationModel="amazonaws.com"), NA, detail="no model reference"),
     })
     return cases
+
+
+JUMPSTART_405B = "s3://jumpstart-cache-prod-us-east-1/meta-textgeneration/meta-textgeneration-llama-3-1-405b-instruct-fp8/artifacts/inference-prepack/v1.0.0/"
+JUMPSTART_TARBALL = ("s3://jumpstart-cache-prod-us-east-1/stabilityai-infer/prepack/v1.0.0/"
+                     "infer-prepack-model-txt2img-stabilityai-stable-diffusion-v2-1-base.tar.gz")
+
+
+def sagemaker_model(stack, container: dict) -> cdk.CfnResource:
+    return res(stack, "AWS::SageMaker::Model", {"ExecutionRoleArn": "arn:aws:iam::111122223333:role/m",
+                                               "PrimaryContainer": {"Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/i:1", **container}})
 
 
 def _characters(count: int) -> str:

@@ -187,7 +187,8 @@ def check_embedding_dimensions_budget(resource: Resource, template: StackTemplat
 
 # Resources that name models: agents (FoundationModel), prompts (Variants[].ModelId), flows (node
 # ModelIds), knowledge bases (embedding and generation model ARNs), data sources (parsing model),
-# application inference profiles (ModelSource.CopyFrom) and IAM policies (model ARNs in Resource).
+# application inference profiles (ModelSource.CopyFrom), SageMaker models (JumpStart artifacts) and
+# IAM policies (model ARNs in Resource).
 MODEL_REFERENCING_TYPES = (
     "AWS::Bedrock::Agent",
     "AWS::Bedrock::Prompt",
@@ -195,6 +196,7 @@ MODEL_REFERENCING_TYPES = (
     "AWS::Bedrock::KnowledgeBase",
     "AWS::Bedrock::DataSource",
     "AWS::Bedrock::ApplicationInferenceProfile",
+    "AWS::SageMaker::Model",
     *IAM_POLICY_TYPES,
 )
 
@@ -403,7 +405,8 @@ RULES: list[LensRule] = [
             "costs several times a smaller one per token; start with the smallest tier that meets the quality "
             "bar measured on your own prompts. Agents, prompts, flows, knowledge bases, data sources, "
             "application inference profiles and IAM policies are read for model ids and foundation-model or "
-            "inference-profile ARNs; cross-region profile ids count as their model. Informational: the largest "
+            "inference-profile ARNs (cross-region profile ids count as their model), SageMaker models for "
+            "JumpStart artifact locations. Informational: the largest "
             "tier may be the right choice, which only an evaluation can show. Resources naming no model, or "
             "only through unresolved values, are not applicable."
         ),

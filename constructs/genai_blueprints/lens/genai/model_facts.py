@@ -45,6 +45,16 @@ MODEL_FAMILIES: tuple[ModelFamily, ...] = (
     ModelFamily("AI21 Jamba 1.5", ("ai21.jamba-1-5-large",), "Jamba 1.5 Mini"),
 )
 
+# SageMaker JumpStart model ids (the SageMaker Python SDK's list of JumpStart models, "Built-in
+# Algorithms with pre-trained Model Table"), read from JumpStart artifact locations
+# (s3://jumpstart-cache-prod-<region>/...). Only the Llama families, whose JumpStart ids were verified.
+JUMPSTART_MODEL_FAMILIES: tuple[ModelFamily, ...] = (
+    ModelFamily("Meta Llama 3 (JumpStart)", ("meta-textgeneration-llama-3-70b",), "meta-textgeneration-llama-3-8b"),
+    ModelFamily("Meta Llama 3.1 (JumpStart)", ("meta-textgeneration-llama-3-1-405b",),
+                "meta-textgeneration-llama-3-1-70b or meta-textgeneration-llama-3-1-8b"),
+)
+JUMPSTART_BUCKET_PREFIX = "jumpstart-cache-prod-"
+
 # Geography prefixes of cross-region (system-defined) inference profile ids.
 INFERENCE_PROFILE_PREFIXES = ("us-gov.", "us.", "eu.", "apac.", "au.", "jp.", "ca.", "global.")
 
@@ -69,7 +79,26 @@ def base_model_id(model_id: str) -> str:
     return model_id
 
 
+def jumpstart_model_id(uri: str) -> str | None:
+    """The JumpStart model id in a JumpStart artifact URI: the key segment that starts with the one
+    before it ("meta-textgeneration/meta-textgeneration-llama-3-1-8b/"), or a prepacked tarball's
+    name ("infer-prepack-<model id>.tar.gz"); None for other URIs."""
+    if not uri.startswith("s3://" + JUMPSTART_BUCKET_PREFIX):
+        return None
+    segments = [segment for segment in uri[len("s3://"):].split("/")[1:] if segment]
+    for parent, segment in zip(segments, segments[1:]):
+        if segment.startswith(parent + "-"):
+            return segment
+    name = segments[-1] if segments else ""
+    for prefix in ("infer-prepack-", "infer-"):
+        if name.startswith(prefix) and name.endswith(".tar.gz"):
+            return name[len(prefix):-len(".tar.gz")]
+    return None
+
+
 def _id_in(text: str, *, bare: bool) -> str | None:
+    if text.startswith("s3://" + JUMPSTART_BUCKET_PREFIX):
+        return jumpstart_model_id(text)
     for segment in _ARN_SEGMENTS:
         if segment in text and not text.split(segment, 1)[0].endswith("application-"):
             found = text.split(segment, 1)[1]
@@ -81,9 +110,10 @@ def _id_in(text: str, *, bare: bool) -> str | None:
 
 def model_references(properties: Any) -> tuple[list[str], bool]:
     """(model ids a resource's properties name, with geography prefixes stripped; whether a model
-    property was unresolved). ARNs count anywhere (IAM policy resources, knowledge-base and flow
-    configurations); plain ids only under a model property (an agent's FoundationModel, a prompt
-    variant's ModelId). Wildcard ARNs name no model."""
+    property was unresolved). ARNs and JumpStart artifact URIs count anywhere (IAM policy resources,
+    knowledge-base and flow configurations, a SageMaker model's ModelDataUrl); plain ids only under a
+    model property (an agent's FoundationModel, a prompt variant's ModelId). Wildcard ARNs name no
+    model."""
     found: list[str] = []
     unresolved = False
 
@@ -119,7 +149,7 @@ def _strings(node: Any) -> list[str]:
 
 def largest_tier(model_id: str) -> ModelFamily | None:
     """The family whose largest tier ``model_id`` (a base id) is, or None."""
-    for family in MODEL_FAMILIES:
+    for family in MODEL_FAMILIES + JUMPSTART_MODEL_FAMILIES:
         if model_id.startswith(family.largest):
             return family
     return None

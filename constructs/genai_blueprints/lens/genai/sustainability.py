@@ -136,10 +136,10 @@ RULES: list[LensRule] = [
         explanation=(
             "A larger model needs more accelerator time, and so more energy, for every token; a smaller tier "
             "that meets the quality bar does the same work with less. Same subject and check as GENCOST01-BP01 "
-            "(agents, prompts, flows, knowledge bases, data sources, application inference profiles and IAM "
-            "policies; cross-region profile ids count as their model). Informational: only an evaluation on "
-            "your prompts shows whether the smaller tier is good enough. Resources naming no model, or only "
-            "through unresolved values, are not applicable."
+            "(agents, prompts, flows, knowledge bases, data sources, application inference profiles, IAM "
+            "policies and SageMaker models' JumpStart artifacts; cross-region profile ids count as their "
+            "model). Informational: only an evaluation on your prompts shows whether the smaller tier is good "
+            "enough. Resources naming no model, or only through unresolved values, are not applicable."
         ),
         resource_types=MODEL_REFERENCING_TYPES,
         check=check_smaller_model_tier,
