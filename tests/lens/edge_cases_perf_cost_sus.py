@@ -54,8 +54,8 @@ def flow(stack, nodes=None, **props) -> cdk.CfnResource:
     return res(stack, "AWS::Bedrock::Flow", {"Name": "f", "ExecutionRoleArn": "arn:aws:iam::111122223333:role/flow", **props})
 
 
-def inline_prompt_node(name="Summarize", model_id="amazon.nova-lite-v1:0", **inference) -> dict:
-    inline = {"TemplateType": "TEXT", "ModelId": model_id, "TemplateConfiguration": {"Text": {"Text": "Summarize {{doc}}"}}}
+def inline_prompt_node(name="Summarize", model_id="amazon.nova-lite-v1:0", text="Summarize {{doc}}", **inference) -> dict:
+    inline = {"TemplateType": "TEXT", "ModelId": model_id, "TemplateConfiguration": {"Text": {"Text": text}}}
     if inference:
         inline["InferenceConfiguration"] = {"Text": inference}
     return {"Name": name, "Type": "Prompt", "Configuration": {"Prompt": {"SourceConfiguration": {"Inline": inline}}}}
@@ -280,6 +280,12 @@ EDGE_CASES: dict[str, dict[str, Case]] = {
                            detail="template text unresolved or absent"),
         "measured-on-resolved-variants": Case(lambda s: prompt(s, [text_of(imported(), "a"), text_of(_characters(4004), "b")]), N,
                                               detail="variants above the 1000-token budget: b (~1001 tokens)"),
+        "flow-inline-node-over": Case(lambda s: flow(s, [inline_prompt_node(text=_characters(4001)), inline_prompt_node("Short")]), N,
+                                      detail="nodes above the 1000-token budget: Summarize (~1001 tokens)"),
+        "flow-inline-node-at-the-budget": Case(lambda s: flow(s, [inline_prompt_node(text=_characters(4000))]), C, detail=""),
+        "flow-prompt-resource-only": Case(lambda s: flow(s, [prompt_resource_node()]), NA, detail="template text unresolved or absent"),
+        "flow-definition-in-s3": Case(lambda s: flow(s, DefinitionS3Location={"Bucket": "b", "Key": "flow.json"}), NA,
+                                      detail="definition not in the template"),
         "agent-at-the-budget": Case(lambda s: agent(s, Instruction=_characters(2000)), C, detail=""),
         "agent-over-the-budget": Case(lambda s: agent(s, Instruction=_characters(2001)), N, detail="Instruction ~501 tokens, above the 500-token budget"),
         "agent-instruction-token": Case(lambda s: agent(s, Instruction=imported()), NA, detail="Instruction unresolved or absent"),

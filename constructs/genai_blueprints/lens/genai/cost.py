@@ -52,6 +52,17 @@ def literal_definition(resource: Resource) -> dict | None:
     return None
 
 
+def inline_prompt_nodes(definition: dict) -> list[tuple[str, dict]]:
+    """(node name, inline prompt configuration) of a flow definition's prompt nodes defined in the
+    flow (SourceConfiguration.Inline: ModelId, TemplateType, TemplateConfiguration, InferenceConfiguration)."""
+    found = []
+    for node in as_list(get(definition, "Nodes")):
+        inline = get(node, "Configuration", "Prompt", "SourceConfiguration", "Inline")
+        if isinstance(inline, dict) and not is_intrinsic(inline):
+            found.append((str(get(node, "Name", default="?")), inline))
+    return found
+
+
 def _state_machine_definition(resource: Resource) -> dict | Any:
     definition = literal_definition(resource)
     if definition is not None or isinstance(resource.prop("DefinitionString"), str):
@@ -300,11 +311,12 @@ def _variant_text(variant: Any) -> str | None:
 
 
 def check_prompt_token_budget(resource: Resource, template: StackTemplate) -> Outcome:
-    """Prompt variant templates are at most PROMPT_TEMPLATE_TOKEN_BUDGET estimated tokens, agent
-    Instructions at most AGENT_INSTRUCTION_TOKEN_BUDGET (estimate: ceil(characters / 4)).
+    """Prompt variant and flow inline prompt node templates are at most PROMPT_TEMPLATE_TOKEN_BUDGET
+    estimated tokens, agent Instructions at most AGENT_INSTRUCTION_TOKEN_BUDGET (estimate:
+    ceil(characters / 4)).
 
-    Text that is not in the template (a token, an S3 location) is not applicable; a prompt is
-    measured on the variants whose text is.
+    Text that is not in the template (a token, an S3 location, a flow definition in S3) is not
+    applicable; a prompt or flow is measured on the variants or nodes whose text is.
     """
     if resource.type == "AWS::Bedrock::Agent":
         instruction = resource.prop("Instruction")
@@ -314,14 +326,23 @@ def check_prompt_token_budget(resource: Resource, template: StackTemplate) -> Ou
         if tokens > AGENT_INSTRUCTION_TOKEN_BUDGET:
             return non_compliant(f"Instruction ~{tokens} tokens, above the {AGENT_INSTRUCTION_TOKEN_BUDGET}-token budget")
         return compliant()
+    if resource.type == "AWS::Bedrock::Flow":
+        definition = literal_definition(resource)
+        if definition is None:
+            return not_applicable("definition not in the template")
+        return _within_budget("nodes", [(name, _variant_text(inline)) for name, inline in inline_prompt_nodes(definition)])
     variants = resource.prop("Variants")
-    texts = [(str(get(v, "Name", default="?")), _variant_text(v)) for v in ([] if is_unresolved(variants) else as_list(variants))]
+    return _within_budget("variants", [(str(get(v, "Name", default="?")), _variant_text(v))
+                                       for v in ([] if is_unresolved(variants) else as_list(variants))])
+
+
+def _within_budget(kind: str, texts: list[tuple[str, str | None]]) -> Outcome:
     measured = [(name, estimated_tokens(text)) for name, text in texts if text is not None]
     if not measured:
         return not_applicable("template text unresolved or absent")
     over = [f"{name} (~{tokens} tokens)" for name, tokens in measured if tokens > PROMPT_TEMPLATE_TOKEN_BUDGET]
     if over:
-        return non_compliant(f"variants above the {PROMPT_TEMPLATE_TOKEN_BUDGET}-token budget: " + ", ".join(over))
+        return non_compliant(f"{kind} above the {PROMPT_TEMPLATE_TOKEN_BUDGET}-token budget: " + ", ".join(over))
     return compliant()
 
 
@@ -448,13 +469,14 @@ RULES: list[LensRule] = [
         title=f"Prompt templates stay within {PROMPT_TEMPLATE_TOKEN_BUDGET} estimated tokens, agent instructions within {AGENT_INSTRUCTION_TOKEN_BUDGET}",
         explanation=(
             "Template text is sent, and paid for, with every call. Tokens are estimated as characters / 4 "
-            f"(rounded up). A prompt variant's TEXT template, or its CHAT messages and system text, may be at most "
+            f"(rounded up). A prompt variant's (or flow inline prompt node's) TEXT template, or its CHAT messages "
+            f"and system text, may be at most "
             f"{PROMPT_TEMPLATE_TOKEN_BUDGET} tokens (about 750 words; more usually means examples or reference "
             f"text that belongs in retrieval or a cached prefix); an agent Instruction, repeated in every "
             f"orchestration step of every request, at most {AGENT_INSTRUCTION_TOKEN_BUDGET}. "
             "Text not in the template (a token, an S3 location) is not applicable."
         ),
-        resource_types=("AWS::Bedrock::Prompt", "AWS::Bedrock::Agent"),
+        resource_types=("AWS::Bedrock::Prompt", "AWS::Bedrock::Agent", "AWS::Bedrock::Flow"),
         check=check_prompt_token_budget,
         remediation=(
             "Shorten the PromptVariant's template (move examples and reference text to a knowledge base, or "

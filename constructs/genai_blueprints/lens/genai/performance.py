@@ -29,7 +29,7 @@ from .common import (
     is_async,
     points_at,
 )
-from .cost import literal_definition
+from .cost import inline_prompt_nodes, literal_definition
 from .operations import _has_opaque_value
 
 
@@ -75,15 +75,11 @@ def _flow_model_nodes(definition: Any) -> list[tuple[str, Any]]:
     """(node name, its PromptInferenceConfiguration) of each inline prompt node and each
     knowledge-base node that generates a response (ModelId set). Prompt nodes that use a prompt
     resource take that prompt's settings (checked on the prompt itself)."""
-    found = []
+    found = [(name, get(inline, "InferenceConfiguration", default={})) for name, inline in inline_prompt_nodes(definition)]
     for node in as_list(get(definition, "Nodes")):
-        name = str(get(node, "Name", default="?"))
-        inline = get(node, "Configuration", "Prompt", "SourceConfiguration", "Inline")
-        if isinstance(inline, dict):
-            found.append((name, get(inline, "InferenceConfiguration", default={})))
         knowledge_base = get(node, "Configuration", "KnowledgeBase")
         if isinstance(knowledge_base, dict) and knowledge_base.get("ModelId") is not None:
-            found.append((name, get(knowledge_base, "InferenceConfiguration", default={})))
+            found.append((str(get(node, "Name", default="?")), get(knowledge_base, "InferenceConfiguration", default={})))
     return found
 
 
