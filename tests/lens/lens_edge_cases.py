@@ -673,3 +673,9 @@ for _rule_id, _cases in _ROLE_EDGE_CASES.items():
 from edge_cases_perf_cost_sus import EDGE_CASES as _PCS_EDGE_CASES  # noqa: E402
 
 EDGE_CASES.update(_PCS_EDGE_CASES)
+
+# The Security, Operational Excellence and Reliability rules of issue 16.
+from edge_cases_security_ops_rel import EDGE_CASES as _SOR_EDGE_CASES  # noqa: E402
+
+for _rule_id, _cases in _SOR_EDGE_CASES.items():
+    EDGE_CASES.setdefault(_rule_id, {}).update(_cases)

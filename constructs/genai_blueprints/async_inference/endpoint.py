@@ -71,6 +71,7 @@ _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
 _PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$")
 _SUM = MetricOptions(statistic="Sum")
 _MAXIMUM = MetricOptions(statistic="Maximum")
+_P90 = MetricOptions(statistic="p90")
 _ONE_MINUTE = MetricOptions(period=cdk.Duration.minutes(1))
 
 
@@ -296,7 +297,7 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
                                 owner=f"AsyncInferenceEndpoint '{self.node.path}'.metric")
 
     def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
-        """The Observability protocol: backlog, oldest request, failures, instances, and the health
+        """The Observability protocol: backlog, oldest request, latency, failures, instances, and the health
         of the result tracker and every post-processor (Lambda errors, queue age, dead letters)."""
 
         def graph(title: str, left: list[cloudwatch.IMetric], **kwargs) -> cloudwatch.GraphWidget:
@@ -305,6 +306,10 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
         widgets: list[cloudwatch.IWidget] = [
             graph("Backlog", [self.metric("ApproximateBacklogSize"), self.metric("ApproximateBacklogSizePerInstance")]),
             graph("Age of oldest request (s)", [self.metric("ApproximateAgeOfOldestRequest", _MAXIMUM)]),
+            # Where a request's time goes (SageMaker, "Monitoring asynchronous endpoints"): waiting in the
+            # backlog, then the whole processing; both per variant, in milliseconds.
+            graph("Request latency (ms)", [self.metric(name, _P90, per_variant=True)
+                                           for name in ("TimeInBacklog", "TotalProcessingTime")]),
             graph(
                 "Failures",
                 [

@@ -161,7 +161,8 @@ def _feedback_endpoint(template: StackTemplate) -> Resource | None:
     logical id, construct path, PathPart or RouteKey), as FeedbackCapture and hand-written APIs name them.
     The same stack, not the app: feedback belongs to the workload whose answers it rates."""
     for resource in template.resources(*_FEEDBACK_SIGNS):
-        names = [resource.logical_id, resource.path, resource.prop("PathPart"), resource.prop("RouteKey")]
+        below_stack = resource.path.partition("/")[2]  # the stack's own name says nothing about the resource
+        names = [resource.logical_id, below_stack, resource.prop("PathPart"), resource.prop("RouteKey")]
         if any(isinstance(name, str) and "feedback" in name.lower() for name in names):
             return resource
     return None

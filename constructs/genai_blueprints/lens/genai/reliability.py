@@ -288,15 +288,26 @@ def _model_references(resource: Resource) -> list[str]:
         return string_values([resource.prop("FoundationModel")])
     if resource.type == "AWS::Bedrock::Prompt":
         return string_values([get(variant, "ModelId") for variant in as_list(resource.prop("Variants"))])
-    return [target if isinstance(target, str) else json.dumps(target)
-            for document in policy_documents(resource) for statement in statements(document)
+    return [_flatten(target) for document in policy_documents(resource) for statement in statements(document)
             if matches_any(string_values(statement_values(statement, "Action")), ("bedrock:InvokeModel",))
             for target in _resources_of(statement)]
 
 
+def _flatten(value: Any) -> str:
+    """An ARN built with Fn::Join or Fn::Sub as text, each other intrinsic (a Ref of the Region) as '*'."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value and isinstance(value["Fn::Join"], list) and len(value["Fn::Join"]) == 2:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(_flatten(part) for part in as_list(parts)) if isinstance(separator, str) else "*"
+    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        return re.sub(r"\$\{[^}]*\}", "*", value["Fn::Sub"])
+    return "*"
+
+
 def _bare_foundation_model(reference: str) -> str | None:
     """The model id when ``reference`` names a foundation model that offers a cross-Region profile directly."""
-    model = reference.rsplit("foundation-model/", 1)[-1].rstrip('"]} ') if "foundation-model/" in reference else reference
+    model = reference.rsplit("foundation-model/", 1)[-1] if "foundation-model/" in reference else reference
     if ":" in reference and "foundation-model/" not in reference and reference.startswith("arn:"):
         return None  # an inference profile, a custom or a provisioned model
     if _PROFILE_PREFIX.match(model):
