@@ -20,7 +20,8 @@ _COUNT_KEYS = ("compliant", "non_compliant", "acknowledged", "not_applicable")
 def _text(value: Any) -> str:
     """Escape what Markdown (and the HTML it may contain) would read as markup; one line."""
     text = str(value).replace("\r", " ").replace("\n", " ")
-    for char in "\\`*_[]|<>#":
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # no HTML of its own
+    for char in "\\`*_[]|#":
         text = text.replace(char, f"\\{char}")
     return text
 
