@@ -283,3 +283,30 @@ def test_one_concrete_question_per_best_practice():
     assert list(REVIEW_QUESTIONS) == list(BEST_PRACTICES)
     assert all(q.endswith("?") and len(q) > 60 for q in REVIEW_QUESTIONS.values())
     assert len(set(REVIEW_QUESTIONS.values())) == len(REVIEW_QUESTIONS)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(_six(a)), _luminance(_six(b))), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _six(colour: str) -> str:
+    return colour if len(colour) == 7 else "#" + "".join(c * 2 for c in colour[1:])
+
+
+def test_status_badges_and_text_meet_wcag_aa_contrast():
+    from genai_blueprints.lens.review_html import _CSS
+
+    badges = re.findall(r"((?:\.b-[a-z_]+,?)+)\{background:(#[0-9a-f]{3,6});color:(#[0-9a-f]{3,6})", _CSS)
+    assert {name for group, _, _ in badges for name in re.findall(r"b-[a-z_]+", group)} == {
+        "b-error", "b-fail", "b-warning", "b-info", "b-pass", "b-ack", "b-na"}
+    for group, background, colour in badges:
+        assert _contrast(background, colour) >= 4.5, group
+    for muted in set(re.findall(r"(?<![-\w])color:(#[0-9a-f]{3,6})", _CSS)) - {c for _, _, c in badges}:
+        assert _contrast(muted, "#ffffff") >= 4.5, muted  # every text colour on the white page

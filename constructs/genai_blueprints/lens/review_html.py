@@ -32,6 +32,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
  padding:0 .25em;border-radius:3px;overflow-wrap:anywhere}
 .meta,.muted{color:#555}
 .missing{color:#555;font-style:italic}
+p.fix:not(.missing){background:#eef5ee;border-left:4px solid #1b6e2a;padding:.35rem .7rem;border-radius:0 4px 4px 0}
 nav ul{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.35rem 1.25rem}
 .verdict{border:2px solid;border-radius:8px;padding:.75rem 1rem;margin:1rem 0;font-size:1.15rem;font-weight:600}
 .verdict.fail{border-color:#b00020;background:#fdecee}
@@ -49,11 +50,16 @@ tbody th[scope=rowgroup]{background:#e7edf5;font-weight:700}
 tbody th[scope=row]{font-weight:600}
 .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.scorecard td.status{min-width:8.5rem}
+table.scorecard{table-layout:fixed}
+table.scorecard thead th:first-child{width:30%}
+table.scorecard thead th.n{width:11%}
 table.scorecard .counts{display:none}
-table.coverage th[scope=row]{width:68%;font-weight:400}
+table.coverage{table-layout:fixed}
+table.coverage thead th:first-child{width:68%}
+table.coverage th[scope=row]{font-weight:400}
 .bp-id{font-weight:700}
 .rules{display:block;margin-top:.2rem;font-size:.9rem;color:#555}
-.badge{display:inline-block;border:1px solid transparent;border-radius:999px;padding:0 .6em;font-size:.85rem;
+.badge{display:inline-block;border:1px solid transparent;border-radius:.8em;padding:0 .6em;font-size:.85rem;
  font-weight:700;line-height:1.6;white-space:nowrap}
 .b-error,.b-fail{background:#b00020;color:#fff}
 .b-warning{background:#8a4500;color:#fff}
@@ -89,7 +95,11 @@ ol.questions .meta{font-size:.9rem}
  h2{font-size:1.25rem}
  th,td{padding:.3rem .35rem}
  table.scorecard td.status{min-width:0}
+ table.scorecard{table-layout:auto}
+ table.scorecard thead th:first-child{width:auto}
  table.scorecard .n{display:none}
+ table.coverage thead th:first-child{width:64%}
+ table.coverage .badge{white-space:normal;padding:0 .4em;font-size:.8rem;max-width:100%}
  table.scorecard .counts{display:block;color:#555;font-size:.85rem;margin-top:.15rem}
  ul.acks dl{grid-template-columns:1fr}
  ul.acks dd{margin-bottom:.3rem}
