@@ -28,12 +28,24 @@ STATUSES = ("compliant", "non_compliant", "acknowledged", "not_applicable")
 LENS_ORDER = (GENAI_LENS, "Machine Learning Lens", "Sustainability Pillar")
 
 
-def _counts(evaluations: Iterable[Evaluation]) -> dict[str, int]:
-    counts = {"evaluated": 0, **{status: 0 for status in STATUSES}}
+def _counts(evaluations: Iterable[Evaluation]) -> dict[str, Any]:
+    """The counts of a group of evaluations, and where the group stands (``status``, ``status_text``)."""
+    counts: dict[str, Any] = {"evaluated": 0, **{status: 0 for status in STATUSES}}
     for evaluation in evaluations:
         counts["evaluated"] += 1
         counts[evaluation.status] += 1
-    return counts
+    return {**counts, **_standing(counts)}
+
+
+def _standing(counts: dict[str, int]) -> dict[str, str]:
+    """open (a finding is open), nothing_to_check (no evaluation applies), passes_acknowledged, passes."""
+    if counts["non_compliant"]:
+        return {"status": "open", "status_text": f"{counts['non_compliant']} open"}
+    if counts["evaluated"] == counts["not_applicable"]:
+        return {"status": "nothing_to_check", "status_text": "nothing to check"}
+    if counts["acknowledged"]:
+        return {"status": "passes_acknowledged", "status_text": f"passes, {counts['acknowledged']} acknowledged"}
+    return {"status": "passes", "status_text": "passes"}
 
 
 def _rule_meta(rule_id: str, rules: dict[str, LensRule]) -> dict[str, str]:

@@ -130,15 +130,14 @@ def _level_badge(level: str) -> str:
     return f"<span class='badge b-{_e(level)}'>{symbol} {_e(word)}</span>"
 
 
-def _status(counts: dict[str, int]) -> str:
-    """One badge that says, in words, where a group of evaluations stands."""
-    if counts["non_compliant"]:
-        return f"<span class='badge b-fail'>✗ {counts['non_compliant']} open</span>"
-    if counts["evaluated"] == counts["not_applicable"]:
-        return "<span class='badge b-na'>– nothing to check</span>"
-    if counts["acknowledged"]:
-        return f"<span class='badge b-ack'>✓ passes, {counts['acknowledged']} acknowledged</span>"
-    return "<span class='badge b-pass'>✓ passes</span>"
+_BADGES = {"open": ("b-fail", "✗"), "nothing_to_check": ("b-na", "–"), "passes_acknowledged": ("b-ack", "✓"),
+           "passes": ("b-pass", "✓")}
+
+
+def _status(counts: dict[str, Any]) -> str:
+    """One badge that says, in words, where a group of evaluations stands (report._standing)."""
+    badge, symbol = _BADGES[counts["status"]]
+    return f"<span class='badge {badge}'>{symbol} {_e(counts['status_text'])}</span>"
 
 
 def _bar(counts: dict[str, int]) -> str:

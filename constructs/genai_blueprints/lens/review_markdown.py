@@ -32,14 +32,11 @@ def _code(value: Any) -> str:
     return f"{fence}{text}{fence}" if text else ""
 
 
-def _status(counts: dict[str, int]) -> str:
-    if counts["non_compliant"]:
-        return f"✗ {counts['non_compliant']} open"
-    if counts["evaluated"] == counts["not_applicable"]:
-        return "– nothing to check"
-    if counts["acknowledged"]:
-        return f"✓ passes, {counts['acknowledged']} acknowledged"
-    return "✓ passes"
+_SYMBOLS = {"open": "✗", "nothing_to_check": "–", "passes_acknowledged": "✓", "passes": "✓"}
+
+
+def _status(counts: dict[str, Any]) -> str:
+    return f"{_SYMBOLS[counts['status']]} {counts['status_text']}"
 
 
 def _summary(review: dict[str, Any]) -> list[str]:
