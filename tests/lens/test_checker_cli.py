@@ -225,3 +225,137 @@ def test_no_rule_raises_on_the_public_third_party_templates(capsys):
     review = json.loads(out)
     assert not [e for e in review["evaluations"] if e["detail"].startswith("rule raised")]
     assert code == 1 and review["totals"]["unacknowledged_errors"] > 0
+
+
+# --- SARIF validated against the official OASIS schema; JUnit parsed ------------------------------------------
+
+import dataclasses  # noqa: E402
+import hashlib  # noqa: E402
+
+import jsonschema  # noqa: E402
+
+from genai_blueprints.lens import formats  # noqa: E402
+from genai_blueprints.lens.checker import evaluate  # noqa: E402
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"  # tests/lens/schemas/README.md
+
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> jsonschema.Draft4Validator:
+    raw = SCHEMA_FILE.read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == SCHEMA_SHA256, "the vendored SARIF schema was changed"
+    schema = json.loads(raw)
+    jsonschema.Draft4Validator.check_schema(schema)
+    # SARIF's URIs (artifact locations, helpUri) are checked only when a "uri" format checker is installed.
+    assert "uri" in jsonschema.Draft4Validator.FORMAT_CHECKER.checkers, "rfc3986-validator (test extra) is missing"
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+
+
+def _schema_errors(validator, log) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]
+
+
+def test_sarif_is_valid_against_the_oasis_schema_for_findings_and_suppressions(tmp_path, capsys, monkeypatch,
+                                                                               sarif_validator):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "team.yaml").write_text(YAML_TEMPLATE)
+    acknowledged = _json_template(tmp_path, {"genai-lens": {"acknowledge": [{"id": XRAY, "reason": "traced elsewhere"}]}},
+                                  name="acked.json")
+    baseline = tmp_path / "baseline.json"
+    _check(str(acknowledged), "--write-baseline", str(baseline), capsys=capsys)
+    logs = {
+        "findings": _check("team.yaml", "--format", "sarif", capsys=capsys)[1],
+        "in-source acknowledgement": _check(str(acknowledged), "--format", "sarif", capsys=capsys)[1],
+        "baseline": _check(str(acknowledged), "--baseline", str(baseline), "--format", "sarif", capsys=capsys)[1],
+    }
+    kinds = set()
+    for name, text in logs.items():
+        log = json.loads(text)
+        assert _schema_errors(sarif_validator, log) == [], name
+        assert log["$schema"] == sarif_validator.schema["id"]
+        kinds |= {s["kind"] for r in log["runs"][0]["results"] for s in r.get("suppressions", [])}
+    assert kinds == {"inSource", "external"}  # both suppression shapes were validated
+
+
+@pytest.mark.skipif(not THIRD_PARTY.is_dir(), reason=f"the third-party templates are not on this machine "
+                                                    f"(looked in {', '.join(map(str, THIRD_PARTY_PLACES))})")
+def test_sarif_of_the_public_third_party_templates_is_valid(capsys, monkeypatch, sarif_validator):
+    monkeypatch.chdir(THIRD_PARTY)  # relative URIs, as code scanning gets them from the repository root
+    log = json.loads(_check(".", "--format", "sarif", capsys=capsys)[1])
+    assert len(log["runs"][0]["results"]) > 20
+    assert _schema_errors(sarif_validator, log) == []
+
+
+def test_the_schema_check_can_fail(tmp_path, capsys, monkeypatch, sarif_validator):
+    """The validation is real: what code scanning would reject, the schema rejects too."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "team.yaml").write_text(YAML_TEMPLATE)
+    log = json.loads(_check("team.yaml", "--format", "sarif", capsys=capsys)[1])
+    result = log["runs"][0]["results"][0]
+    del result["message"]
+    result["level"] = "fatal"
+    log["runs"][0]["tool"]["driver"]["rules"][0]["help"]["html"] = "<b>not a SARIF property</b>"
+    log["runs"][0]["tool"]["driver"]["informationUri"] = "not a uri"
+    errors = _schema_errors(sarif_validator, log)
+    assert any("'message' is a required property" in e for e in errors)
+    assert any("'fatal' is not one of" in e for e in errors)
+    assert any("Additional properties are not allowed ('html'" in e for e in errors)
+    assert any("'not a uri' is not a 'uri'" in e for e in errors)
+
+
+def test_sarif_help_says_why_how_to_fix_and_where_the_rule_belongs(tmp_path):
+    rules = all_rules()
+    fixed = dataclasses.replace(next(r for r in rules if r.id == XRAY),
+                                remediation="Set TracingConfig.Mode: Active (CDK: tracing=lambda_.Tracing.ACTIVE).")
+    log = formats.sarif([], [], [fixed, *[r for r in rules if r.id != XRAY]], tmp_path, "0.0.0")
+    descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
+    help_ = descriptors[XRAY]["help"]
+    assert help_["text"] == (
+        f"{fixed.title}.\n\nWhy it matters: {fixed.explanation}\n\nHow to fix: {fixed.remediation}\n\n"
+        f"Lens: Generative AI Lens. Pillar: Operational Excellence. Best practice: GENOPS03-BP02 "
+        f"({fixed.best_practice_title}). Level: error.")
+    assert f"**How to fix.** {fixed.remediation}" in help_["markdown"]
+    assert "| Generative AI Lens | Operational Excellence | GENOPS03-BP02 (" in help_["markdown"]
+    for rule in rules:
+        text = descriptors[rule.id]["help"]["text"]
+        assert rule.explanation in text and f"Pillar: {rule.pillar}." in text and f"Level: {rule.level.value}." in text
+        assert (rule.best_practice or "not verified") in text
+        if rule.id != XRAY and not rule.remediation:  # said plainly, not invented
+            assert "How to fix: No remediation text has been written for this rule yet." in text
+        elif rule.remediation:
+            assert f"How to fix: {rule.remediation}" in text
+
+
+def test_junit_has_one_suite_per_stack_and_one_case_per_applicable_evaluation(tmp_path, capsys):
+    _json_template(tmp_path, name="stack-a.json")
+    _json_template(tmp_path, {"genai-lens": {"acknowledge": [{"id": XRAY, "reason": "traced elsewhere"}]}},
+                   name="stack-b.json")
+    code, out, _ = _check(str(tmp_path), "--format", "junit", capsys=capsys)
+    assert code == 1 and out.startswith("<?xml version='1.0' encoding='utf-8'?>")
+    root = ElementTree.fromstring(out.encode())
+    assert root.tag == "testsuites" and root.get("name") == "genai-lens"
+    assert [suite.get("name") for suite in root] == ["stack-a", "stack-b"]
+    evaluations = [e for e in evaluate(read_sources(tmp_path)) if e.compliance != "not_applicable"]
+    rule_ids = {rule.id: rule for rule in all_rules()}
+    for suite in root:
+        assert suite.tag == "testsuite"
+        cases = list(suite)
+        mine = [e for e in evaluations if e.stack == suite.get("name")]
+        assert int(suite.get("tests")) == len(cases) == len(mine)
+        assert int(suite.get("failures")) == sum(c.find("failure") is not None for c in cases)
+        assert int(suite.get("skipped")) == sum(c.find("skipped") is not None for c in cases)
+        assert suite.get("errors") == "0"
+        for case in cases:
+            assert case.tag == "testcase" and case.get("name") in rule_ids
+            assert case.get("classname") in {f"{suite.get('name')}.Handler", f"{suite.get('name')}.Role"}
+            failure = case.find("failure")
+            if failure is not None:
+                rule = rule_ids[case.get("name")]
+                assert failure.get("type") == rule.level.value and failure.get("message")
+                assert failure.text.startswith(f"{suite.get('name')}/")
+                assert f"Why it matters: {rule.explanation}" in failure.text
+    failing = {(s.get("name"), c.get("name")) for s in root for c in s if c.find("failure") is not None}
+    assert (("stack-a", XRAY) in failing) and (("stack-b", XRAY) not in failing)
+    [skipped] = [c for c in root[1] if c.find("skipped") is not None]
+    assert skipped.get("name") == XRAY and skipped.find("skipped").get("message") == "acknowledged: traced elsewhere"

@@ -1,13 +1,15 @@
 """Machine-readable outputs of `genai-lens check`: SARIF 2.1.0 (code scanning) and JUnit XML (CI).
 
-SARIF: one run; every rule of the registry is a reportingDescriptor (id, title, explanation as help,
-level, and lens/pillar/best practice as properties); every non-compliant evaluation is a result at
+SARIF: one run; every rule of the registry is a reportingDescriptor (id, title, explanation; a help
+text, in plain text and Markdown, with why it matters, how to fix it (the rule's remediation, where it
+has one), its lens, pillar, best practice and level; and lens/pillar/best practice as properties); every non-compliant evaluation is a result at
 its template file and, where the file told us, the line of the resource. An acknowledged finding is
 a result with a suppression carrying its reason, which code scanning shows as closed. Paths are
 relative to `base` (the repository root) so code scanning can link them.
 
 JUnit: one testsuite per stack, one testcase per (rule, resource) evaluation that applies; an
-unacknowledged finding is a <failure>, an acknowledged one a <skipped> with its reason.
+unacknowledged finding is a <failure> (its text says where, why it matters and how to fix it), an
+acknowledged one a <skipped> with its reason.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from xml.etree import ElementTree
 
 from .checker import BASELINE_ID
 from .recording import Evaluation
+from .registry import all_rules
 from .rule import LensRule
 from .sources import Source
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# The OASIS schema of SARIF 2.1.0 with its approved errata (the one tests/lens/schemas vendors and validates against).
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 INFORMATION_URI = "https://github.com/genai-blueprints/genai-blueprints/blob/main/docs/lens-rules.md"
 
@@ -90,7 +94,7 @@ def _descriptor(rule: LensRule) -> dict[str, Any]:
         "name": rule.suffix.replace("-", ""),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.explanation},
-        "help": {"text": f"{rule.title}. {rule.explanation}"},
+        "help": _help(rule),
         "helpUri": f"{INFORMATION_URI}#{rule.id.lower()}",
         "defaultConfiguration": {"level": SARIF_LEVELS[rule.level.value]},
         "properties": {"lens": rule.lens, "pillar": rule.pillar, "bestPractice": rule.best_practice,
@@ -98,7 +102,30 @@ def _descriptor(rule: LensRule) -> dict[str, Any]:
     }
 
 
-def junit(evaluations: Sequence[Evaluation]) -> str:
+def _best_practice_text(rule: LensRule) -> str:
+    return f"{rule.best_practice} ({rule.best_practice_title})" if rule.best_practice_title else (
+        rule.best_practice or "none (this lens's best-practice ids are not verified)")
+
+
+def _help(rule: LensRule) -> dict[str, str]:
+    """What code scanning shows under a rule: why, how to fix (when the rule says), and where it belongs."""
+    fix = rule.remediation or "No remediation text has been written for this rule yet."
+    where = (f"Lens: {rule.lens}. Pillar: {rule.pillar}. Best practice: {_best_practice_text(rule)}. "
+             f"Level: {rule.level.value}.")
+    text = f"{rule.title}.\n\nWhy it matters: {rule.explanation}\n\nHow to fix: {fix}\n\n{where}"
+    markdown = (
+        f"**{rule.title}**\n\n**Why it matters.** {rule.explanation}\n\n**How to fix.** "
+        f"{rule.remediation or '_No remediation text has been written for this rule yet._'}\n\n"
+        "| Lens | Pillar | Best practice | Level |\n|---|---|---|---|\n"
+        f"| {rule.lens} | {rule.pillar} | {_best_practice_text(rule)} | {rule.level.value} |"
+    )
+    return {"text": text, "markdown": markdown}
+
+
+def junit(evaluations: Sequence[Evaluation], rules: Sequence[LensRule] | None = None) -> str:
+    """JUnit XML; a failure's text also says why its rule matters and how to fix it (``rules``: the
+    registry's by default)."""
+    by_id = {rule.id: rule for rule in (all_rules() if rules is None else rules)}
     suites = ElementTree.Element("testsuites", name="genai-lens")
     by_stack: dict[str, list[Evaluation]] = defaultdict(list)
     for evaluation in evaluations:
@@ -115,8 +142,18 @@ def junit(evaluations: Sequence[Evaluation]) -> str:
             if evaluation.status == "non_compliant":
                 failure = ElementTree.SubElement(case, "failure", type=evaluation.level,
                                                  message=evaluation.detail or "not compliant")
-                failure.text = f"{evaluation.path} ({evaluation.resource_type}): {evaluation.detail}"
+                failure.text = _failure_text(evaluation, by_id.get(evaluation.rule_id))
             elif evaluation.status == "acknowledged":
                 ElementTree.SubElement(case, "skipped", message=f"acknowledged: {evaluation.reason}")
     ElementTree.indent(suites)
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _failure_text(evaluation: Evaluation, rule: LensRule | None) -> str:
+    lines = [f"{evaluation.path} ({evaluation.resource_type}): {evaluation.detail or 'not compliant'}"]
+    if rule is not None:
+        lines.append(f"Rule: {rule.title}.")
+        lines.append(f"Why it matters: {rule.explanation}")
+        if rule.remediation:
+            lines.append(f"How to fix: {rule.remediation}")
+    return "\n".join(lines)

@@ -2,11 +2,13 @@
 
 Counting: every (rule, resource) evaluation is one unit. ``evaluated`` counts all of them;
 each is exactly one of compliant / non-compliant (unacknowledged) / acknowledged / not applicable.
+
+This module builds the review as plain data (what lens-review.json holds) and prints the summary
+table; review_markdown.py and review_html.py render the same data as the review files people read.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from collections import defaultdict
@@ -15,18 +17,35 @@ from typing import Any, Iterable
 
 from .recording import Evaluation, read_evaluations
 from .registry import rule_by_id
+from .questions import review_question
+from .review_html import html_report
+from .review_markdown import markdown_report
 from .rule import BEST_PRACTICES, GENAI_LENS, PILLARS, LensRule, pillar_of
+
+__all__ = ["build_review", "exit_code", "html_report", "markdown_report", "review_of", "summary_text", "write_report"]
 
 STATUSES = ("compliant", "non_compliant", "acknowledged", "not_applicable")
 LENS_ORDER = (GENAI_LENS, "Machine Learning Lens", "Sustainability Pillar")
 
 
-def _counts(evaluations: Iterable[Evaluation]) -> dict[str, int]:
-    counts = {"evaluated": 0, **{status: 0 for status in STATUSES}}
+def _counts(evaluations: Iterable[Evaluation]) -> dict[str, Any]:
+    """The counts of a group of evaluations, and where the group stands (``status``, ``status_text``)."""
+    counts: dict[str, Any] = {"evaluated": 0, **{status: 0 for status in STATUSES}}
     for evaluation in evaluations:
         counts["evaluated"] += 1
         counts[evaluation.status] += 1
-    return counts
+    return {**counts, **_standing(counts)}
+
+
+def _standing(counts: dict[str, int]) -> dict[str, str]:
+    """open (a finding is open), nothing_to_check (no evaluation applies), passes_acknowledged, passes."""
+    if counts["non_compliant"]:
+        return {"status": "open", "status_text": f"{counts['non_compliant']} open"}
+    if counts["evaluated"] == counts["not_applicable"]:
+        return {"status": "nothing_to_check", "status_text": "nothing to check"}
+    if counts["acknowledged"]:
+        return {"status": "passes_acknowledged", "status_text": f"passes, {counts['acknowledged']} acknowledged"}
+    return {"status": "passes", "status_text": "passes"}
 
 
 def _rule_meta(rule_id: str, rules: dict[str, LensRule]) -> dict[str, str]:
@@ -42,6 +61,8 @@ def _finding(evaluation: Evaluation) -> dict[str, Any]:
         "level": evaluation.level,
         "stack": evaluation.stack,
         "path": evaluation.path,
+        "logical_id": evaluation.logical_id,
+        "resource_type": evaluation.resource_type,
         "detail": evaluation.detail,
         **(
             {
@@ -101,7 +122,7 @@ def review_of(document: dict[str, Any], outdir: str | os.PathLike[str] | None) -
         lenses.append({"lens": lens, "pillars": pillars})
 
     review_by_hand = [
-        {"id": bp, "title": title, "pillar": pillar_of(bp)}
+        {"id": bp, "title": title, "pillar": pillar_of(bp), "question": review_question(bp)}
         for bp, title in BEST_PRACTICES.items()
         if bp not in covered_best_practices
     ]
@@ -122,8 +143,10 @@ def review_of(document: dict[str, Any], outdir: str | os.PathLike[str] | None) -
         "lenses": lenses,
         "review_by_hand": review_by_hand,
         "findings": [_finding(e) for e in unacknowledged],
+        "findings_by_rule": _findings_by_rule(unacknowledged, rules),
         "other_plugin_findings": other,
-        "acknowledgements": [_finding(e) for e in evaluations if e.status == "acknowledged"],
+        "acknowledgements": [{**_finding(e), "title": _rule_meta(e.rule_id, rules)["title"]}
+                             for e in sorted(evaluations, key=_where) if e.status == "acknowledged"],
         "evaluations": [e.to_dict() for e in evaluations],
     }
 
@@ -153,6 +176,38 @@ def exit_code(review: dict[str, Any]) -> int:
     """1 when any unacknowledged error-level finding exists (lens packs or other plugins), else 0."""
     totals = review["totals"]
     return 1 if totals["unacknowledged_errors"] or totals["other_plugin_errors"] else 0
+
+
+_LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _where(evaluation: Evaluation) -> tuple[str, str, str]:
+    return evaluation.stack, evaluation.path, evaluation.rule_id
+
+
+def _findings_by_rule(unacknowledged: list[Evaluation], rules: dict[str, LensRule]) -> list[dict[str, Any]]:
+    """The open findings grouped by rule, errors first: what the rule asks, why, how to fix, and where.
+
+    A rule's explanation and remediation are said once, above the resources it found; the remediation
+    is ``""`` where the rule has none yet (the report says so rather than making one up).
+    """
+    by_rule: dict[str, list[Evaluation]] = defaultdict(list)
+    for evaluation in unacknowledged:
+        by_rule[evaluation.rule_id].append(evaluation)
+    groups = []
+    for rule_id, found in by_rule.items():
+        rule = rules.get(rule_id)
+        meta = _rule_meta(rule_id, rules)
+        groups.append({
+            "rule_id": rule_id,
+            "level": found[0].level,
+            **meta,
+            "best_practice_title": BEST_PRACTICES.get(meta["best_practice"], ""),
+            "explanation": rule.explanation if rule else "",
+            "remediation": rule.remediation if rule else "",
+            "findings": [_finding(e) for e in sorted(found, key=_where)],
+        })
+    return sorted(groups, key=lambda group: (_LEVEL_RANK.get(group["level"], 3), group["rule_id"]))
 
 
 def _order(lens: str, pillar: str) -> tuple[int, int]:
@@ -261,147 +316,6 @@ def summary_text(review: dict[str, Any]) -> str:
         f"{len(review['review_by_hand'])} Generative AI Lens best practices to review by hand."
     )
     return "\n".join(out) + "\n"
-
-
-# --- Markdown -----------------------------------------------------------------------------------
-
-
-def _md_cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("*", "\\*").replace("\n", " ")
-
-
-def markdown_report(review: dict[str, Any]) -> str:
-    totals = review["totals"]
-    out = [
-        "# Well-Architected lens review",
-        "",
-        f"Cloud assembly: `{review['assembly']}`. Packs: {', '.join(review['packs'])}.",
-        "",
-        f"**{totals['evaluated']}** evaluations: {totals['compliant']} compliant, "
-        f"{totals['non_compliant']} non-compliant ({totals['unacknowledged_errors']} errors, "
-        f"{totals['unacknowledged_warnings']} warnings, {totals['unacknowledged_info']} info), "
-        f"{totals['acknowledged']} acknowledged, {totals['not_applicable']} not applicable.",
-        "",
-        "## Per stack",
-        "",
-        "| Stack | Lens | Pillar | Evaluated | Compliant | Non-compliant | Acknowledged | N/A |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
-    ]
-    for stack in review["stacks"]:
-        for row in stack["rows"]:
-            out.append(
-                f"| {_md_cell(stack['stack'])} | {row['lens']} | {row['pillar']} | {row['evaluated']} | "
-                f"{row['compliant']} | {row['non_compliant']} | {row['acknowledged']} | {row['not_applicable']} |"
-            )
-    for lens in review["lenses"]:
-        out += ["", f"## {lens['lens']}"]
-        for pillar in lens["pillars"]:
-            out += [
-                "",
-                f"### {pillar['pillar']}",
-                "",
-                "| Best practice | Rules | Evaluated | Compliant | Non-compliant | Acknowledged | N/A |",
-                "|---|---|---:|---:|---:|---:|---:|",
-            ]
-            for item in pillar["best_practices"]:
-                rules = ", ".join(f"`{r}`" for r in item["rules"]) or "review by hand"
-                out.append(
-                    f"| **{item['id']}** {_md_cell(item['title'])} | {rules} | {item['evaluated']} | "
-                    f"{item['compliant']} | {item['non_compliant']} | {item['acknowledged']} | {item['not_applicable']} |"
-                )
-            notes = [
-                f"- `{f['rule_id']}` on `{f['path']}`: **non-compliant** ({f['level']}) {_md_cell(f['detail'])}"
-                for item in pillar["best_practices"]
-                for f in item["findings"]
-            ] + [
-                f"- `{f['rule_id']}` on `{f['path']}`: acknowledged at `{f['acknowledged_at']}`: {_md_cell(f['reason'])}"
-                for item in pillar["best_practices"]
-                for f in item["acknowledgements"]
-            ]
-            if notes:
-                out += ["", *notes]
-    out += [
-        "",
-        "## Review by hand",
-        "",
-        "No rule can check these Generative AI Lens best practices from a template; review them with the team.",
-        "",
-    ]
-    out += [f"- **{item['id']}** ({item['pillar']}): {item['title']}" for item in review["review_by_hand"]]
-    return "\n".join(out) + "\n"
-
-
-# --- HTML ---------------------------------------------------------------------------------------
-
-_COLOURS = {"compliant": "#2e7d32", "acknowledged": "#f9a825", "non_compliant": "#c62828", "not_applicable": "#9e9e9e"}
-_LABELS = {"compliant": "Compliant", "acknowledged": "Acknowledged", "non_compliant": "Non-compliant", "not_applicable": "N/A"}
-
-
-def _bar(counts: dict[str, int]) -> str:
-    total = counts["evaluated"] or 1
-    segments = "".join(
-        f'<span class="seg" style="width:{100 * counts[s] / total:.2f}%;background:{_COLOURS[s]}" '
-        f'title="{_LABELS[s]}: {counts[s]}"></span>'
-        for s in ("compliant", "acknowledged", "non_compliant", "not_applicable")
-        if counts[s]
-    )
-    return f'<div class="bar">{segments}</div>'
-
-
-def html_report(review: dict[str, Any]) -> str:
-    """A self-contained page (inline CSS, no scripts): one bar per pillar, then the details."""
-    e = html.escape
-    totals = review["totals"]
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Lens review</title><style>",
-        "body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}",
-        ".bar{display:flex;height:1.1rem;width:100%;background:#eee;border-radius:3px;overflow:hidden}",
-        ".seg{display:block;height:100%}table{border-collapse:collapse;margin:.5rem 0 1rem}",
-        "td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}",
-        "td.n{text-align:right}.legend span{display:inline-block;margin-right:1rem}",
-        ".sw{width:.8rem;height:.8rem;display:inline-block;margin-right:.3rem;vertical-align:middle}",
-        ".pillar{display:grid;grid-template-columns:14rem 1fr 16rem;gap:.75rem;align-items:center;margin:.3rem 0}",
-        "</style></head><body>",
-        "<h1>Well-Architected lens review</h1>",
-        f"<p>Cloud assembly <code>{e(review['assembly'])}</code>; packs {e(', '.join(review['packs']))}.</p>",
-        f"<p><b>{totals['evaluated']}</b> evaluations: {totals['compliant']} compliant, "
-        f"{totals['non_compliant']} non-compliant ({totals['unacknowledged_errors']} errors), "
-        f"{totals['acknowledged']} acknowledged, {totals['not_applicable']} not applicable.</p>",
-        "<p class='legend'>"
-        + "".join(f"<span><i class='sw' style='background:{_COLOURS[s]}'></i>{_LABELS[s]}</span>" for s in _COLOURS)
-        + "</p>",
-    ]
-    for lens in review["lenses"]:
-        parts.append(f"<h2>{e(lens['lens'])}</h2>")
-        for pillar in lens["pillars"]:
-            parts.append(
-                f"<div class='pillar'><b>{e(pillar['pillar'])}</b>{_bar(pillar)}<span>"
-                f"{pillar['compliant']} ok, {pillar['non_compliant']} failing, {pillar['acknowledged']} ack, "
-                f"{pillar['not_applicable']} n/a</span></div>"
-            )
-        for pillar in lens["pillars"]:
-            parts.append(f"<h3>{e(lens['lens'])}: {e(pillar['pillar'])}</h3><table><tr><th>Best practice</th>"
-                         "<th>Rules</th><th>Evaluated</th><th>Compliant</th><th>Non-compliant</th>"
-                         "<th>Acknowledged (reasons)</th><th>N/A</th></tr>")
-            for item in pillar["best_practices"]:
-                rules = "<br>".join(e(r) for r in item["rules"]) or "<i>review by hand</i>"
-                reasons = "".join(
-                    f"<br><small>{e(a['path'])}: {e(a['reason'])}</small>" for a in item["acknowledgements"]
-                )
-                failing = "".join(
-                    f"<br><small>{e(f['path'])}: {e(f['detail'])}</small>" for f in item["findings"]
-                )
-                parts.append(
-                    f"<tr><td><b>{e(item['id'])}</b> {e(item['title'])}</td><td>{rules}</td>"
-                    f"<td class='n'>{item['evaluated']}</td><td class='n'>{item['compliant']}</td>"
-                    f"<td class='n'>{item['non_compliant']}{failing}</td><td>{item['acknowledged']}{reasons}</td>"
-                    f"<td class='n'>{item['not_applicable']}</td></tr>"
-                )
-            parts.append("</table>")
-    parts.append("<h2>Review by hand</h2><ul>")
-    parts += [f"<li><b>{e(i['id'])}</b> ({e(i['pillar'])}): {e(i['title'])}</li>" for i in review["review_by_hand"]]
-    parts.append("</ul></body></html>")
-    return "\n".join(parts) + "\n"
 
 
 def write_report(outdir: str | os.PathLike[str], destination: str | os.PathLike[str]) -> dict[str, Path]:
