@@ -304,11 +304,16 @@ def test_the_schema_check_can_fail(tmp_path, capsys, monkeypatch, sarif_validato
     assert any("'not a uri' is not a 'uri'" in e for e in errors)
 
 
+GUARDRAIL_RULE_ID = "GenAILens-GENSEC02-BP01-a"
+
+
 def test_sarif_help_says_why_how_to_fix_and_where_the_rule_belongs(tmp_path):
     rules = all_rules()
     fixed = dataclasses.replace(next(r for r in rules if r.id == XRAY),
                                 remediation="Set TracingConfig.Mode: Active (CDK: tracing=lambda_.Tracing.ACTIVE).")
-    log = formats.sarif([], [], [fixed, *[r for r in rules if r.id != XRAY]], tmp_path, "0.0.0")
+    bare = dataclasses.replace(next(r for r in rules if r.id == GUARDRAIL_RULE_ID), remediation="")
+    rules = [fixed, bare, *[r for r in rules if r.id not in (XRAY, GUARDRAIL_RULE_ID)]]
+    log = formats.sarif([], [], rules, tmp_path, "0.0.0")
     descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
     help_ = descriptors[XRAY]["help"]
     assert help_["text"] == (
@@ -321,10 +326,11 @@ def test_sarif_help_says_why_how_to_fix_and_where_the_rule_belongs(tmp_path):
         text = descriptors[rule.id]["help"]["text"]
         assert rule.explanation in text and f"Pillar: {rule.pillar}." in text and f"Level: {rule.level.value}." in text
         assert (rule.best_practice or "not verified") in text
-        if rule.id != XRAY and not rule.remediation:  # said plainly, not invented
+        if not rule.remediation:  # said plainly, not invented
             assert "How to fix: No remediation text has been written for this rule yet." in text
-        elif rule.remediation:
+        else:
             assert f"How to fix: {rule.remediation}" in text
+    assert "No remediation text" in descriptors[GUARDRAIL_RULE_ID]["help"]["text"]
 
 
 def test_junit_has_one_suite_per_stack_and_one_case_per_applicable_evaluation(tmp_path, capsys):

@@ -93,7 +93,7 @@ HOSTILE = "<script>alert('ack')</script> & \"quoted\" | piped"
 HOSTILE_DETAIL = "<img src=x onerror=alert(1)> detail"
 FIX = "Set TracingConfig.Mode to Active (CDK: tracing=lambda_.Tracing.ACTIVE)."
 TRACED = "GenAILens-GENOPS03-BP02"  # given a remediation in these tests
-GUARDED = "GenAILens-GENSEC02-BP01-a"  # left without one, as many rules still are
+GUARDED = "GenAILens-GENSEC02-BP01-a"  # its remediation removed in these tests: the report says so plainly
 VOID = {"meta", "br", "img", "input", "link", "hr", "col", "wbr"}
 
 
@@ -143,6 +143,7 @@ def _review_with_findings(tmp_path, monkeypatch):
     """Two stacks; open findings of a rule with a remediation and of one without; a hostile reason."""
     rules = rule_by_id()
     rules[TRACED] = dataclasses.replace(rules[TRACED], remediation=FIX)
+    rules[GUARDED] = dataclasses.replace(rules[GUARDED], remediation="")
     monkeypatch.setattr(report, "rule_by_id", lambda: rules)
     evaluations = [
         _evaluation(TRACED, "non_compliant", stack="Api"),
