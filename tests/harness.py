@@ -27,10 +27,21 @@ CFN_LINT_IGNORED = {
     "W3005": "CDK's deliberate DependsOn on Lambda roles and policies",
 }
 
-# Lens rules about the app around a blueprint (a dashboard showing it, a budget covering it). A
-# construct test's stack has neither on purpose; the sample apps, which have both, are checked
-# against every rule in tests/apps and tests/lens.
-APP_LEVEL_LENS_RULES = frozenset({"GenAILens-GENOPS02-BP01", "GenAILens-GENCOST02-BP02"})
+# Lens rules about the app around a blueprint (a dashboard showing it, a budget covering it, the
+# account's logging) or about the deploying team's choices. A construct test's stack has none of them
+# on purpose; the sample apps, which answer each, are checked against every rule in tests/apps and
+# tests/lens.
+APP_LEVEL_LENS_RULES = frozenset({
+    "GenAILens-GENOPS02-BP01", "GenAILens-GENCOST02-BP02",
+    # A feedback endpoint next to the API that serves the blueprint's answers.
+    "GenAILens-GENOPS01-BP02",
+    # Account-wide settings a platform stack of the app holds (trail data events, invocation logging).
+    "GenAILens-GENSEC01-BP04", "GenAILens-GENSEC03-BP01-a",
+    # Info suggestions whose answer is the deploying team's: its geography (cross-Region profiles), its
+    # Regions (replication), its use of the guardrail (grounding), its model tier and its registry.
+    "GenAILens-GENREL05-BP01", "GenAILens-GENREL05-BP02", "GenAILens-GENSEC02-BP01-e",
+    "GenAILens-GENCOST01-BP01", "GenAILens-GENSUS03-BP01", "GenAILens-GENREL04-BP02",
+})
 
 _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 

@@ -81,5 +81,13 @@ def test_genai_lens_check_on_the_bare_templates_agrees_with_the_plugins(sample_a
         (tmp_path / f"{name}.template.json").write_text(json.dumps(template))
     evaluations = evaluate(read_sources(tmp_path))
     assert [(e.rule_id, e.path) for e in evaluations if e.status == "non_compliant"] == []
-    acknowledged = [(e.rule_id, e.acknowledged_at) for e in evaluations if e.status == "acknowledged"]
-    assert acknowledged == [("GenAILens-GENSEC01-BP01-b", "Metadata.genai-lens")]
+    acknowledged = {(e.stack, e.logical_id, e.rule_id) for e in evaluations if e.status == "acknowledged"}
+    assert {e.acknowledged_at for e in evaluations if e.status == "acknowledged"} == {"Metadata.genai-lens"}
+    from genai_blueprints.lens import DeliveryPathChecks, GenAILensChecks, MLLensChecks, SustainabilityLensChecks
+
+    by_plugins = set()
+    for pack_class in (GenAILensChecks, MLLensChecks, SustainabilityLensChecks, DeliveryPathChecks):
+        pack = pack_class()
+        pack.validate_scope(sample_app.app)
+        by_plugins |= {(e.stack, e.logical_id, e.rule_id) for e in pack.evaluations if e.status == "acknowledged"}
+    assert acknowledged == by_plugins and len(by_plugins) > 10

@@ -112,10 +112,19 @@ def test_optional_policies_are_absent_when_not_asked_for(minimal):
     for absent in (
         "TopicPolicyConfig",
         "WordPolicyConfig",
-        "SensitiveInformationPolicyConfig",
         "ContextualGroundingPolicyConfig",
     ):
         assert absent not in properties
+
+
+def test_by_default_aws_credentials_are_blocked_and_an_empty_list_filters_nothing(minimal):
+    properties = next(iter(minimal.find_resources("AWS::Bedrock::Guardrail").values()))["Properties"]
+    assert properties["SensitiveInformationPolicyConfig"] == {"PiiEntitiesConfig": [
+        {"Type": "AWS_ACCESS_KEY", "Action": "BLOCK"}, {"Type": "AWS_SECRET_KEY", "Action": "BLOCK"}]}
+    stack = cdk.Stack(make_app(), "NoPii")
+    Guardrail(stack, "Guardrail", pii_entities=())
+    unfiltered = next(iter(Template.from_stack(stack).find_resources("AWS::Bedrock::Guardrail").values()))["Properties"]
+    assert "SensitiveInformationPolicyConfig" not in unfiltered
 
 
 def test_a_numbered_version_is_published_and_exposed(full):

@@ -143,8 +143,15 @@ SAMPLE_ROLES = {
     },
     "Documents/IngestionHandler/Role": ingestion("Documents"),
     "Documents/QueryHandler/Role": query("Documents", "Guardrail"),
-    "QuestionAskerRole": invoke_url("Documents/QueryHandler/Function"),
+    "QuestionAskerRole": invoke_url("Documents/QueryHandler/Function") | invoke_url("Feedback/Handler/Function"),
     "DocumentEditorRole": editor("Documents", "documents/*"),
+    # FeedbackCapture with the knowledge base's key: it only ever puts new ratings.
+    "Feedback/Handler/Role": {
+        allow("dynamodb:PutItem", "${Feedback/Table.Arn}"),
+        allow("kms:Decrypt", "${Documents/Key.Arn}"),
+        allow("kms:GenerateDataKey", "${Documents/Key.Arn}"),
+        *handler_basics("Feedback/Handler", "Documents/Key"),
+    },
 }
 SAMPLE_TRUSTS = {
     "Documents/ServiceRole": kb_trust("${AWS::AccountId}"),
@@ -152,6 +159,7 @@ SAMPLE_TRUSTS = {
     "Documents/QueryHandler/Role": {LAMBDA},
     "QuestionAskerRole": {trusts(account_root())},
     "DocumentEditorRole": {trusts(account_root())},
+    "Feedback/Handler/Role": {LAMBDA},
 }
 SAMPLE_KEYS = {
     "Documents/Key": {

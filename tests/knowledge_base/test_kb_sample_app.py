@@ -36,18 +36,21 @@ def test_documents_prefix_is_the_only_ingested_and_writable_prefix(sample_app):
     assert json.dumps(s3_statement["Resource"]).endswith('"/documents/*"]]}')
 
 
-def test_question_asker_may_only_call_the_query_url(sample_app):
+def test_question_asker_may_only_call_the_query_and_feedback_urls(sample_app):
     template = _template(sample_app)
     asker = [s for logical_id, policy in template.find_resources("AWS::IAM::Policy").items()
              if logical_id.startswith("QuestionAskerRole")
              for s in policy["Properties"]["PolicyDocument"]["Statement"]]
     # lambda:InvokeFunction too (function URLs need both), but only through the URL.
-    assert {s["Action"]: s["Condition"] for s in asker} == {
+    conditions = {
         "lambda:InvokeFunctionUrl": {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}},
         "lambda:InvokeFunction": {"Bool": {"lambda:InvokedViaFunctionUrl": True}},
     }
-    assert {s["Resource"]["Fn::GetAtt"][0] for s in asker} == {
-        next(k for k in template.find_resources("AWS::Lambda::Function") if k.startswith("DocumentsQueryHandler"))}
+    assert asker and all(s["Condition"] == conditions[s["Action"]] for s in asker)
+    resources = {r["Fn::GetAtt"][0] for s in asker for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])}
+    functions = template.find_resources("AWS::Lambda::Function")
+    assert resources == {next(k for k in functions if k.startswith("DocumentsQueryHandler")),
+                         next(k for k in functions if k.startswith("FeedbackHandler"))}
 
 
 def test_outputs_tell_users_where_to_upload_and_ask(sample_app):

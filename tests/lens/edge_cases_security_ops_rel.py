@@ -159,3 +159,4 @@ EDGE_CASES: dict[str, dict[str, Case]] = {
     },
 }
 
+

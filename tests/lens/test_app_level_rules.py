@@ -56,3 +56,19 @@ def test_one_checker_run_is_one_app():
                                            ("GenAILens-GENSEC03-BP01-a", "non_compliant")]
     assert caller_outcomes([platform, workload]) == [("GenAILens-GENSEC01-BP04", "compliant"),
                                                      ("GenAILens-GENSEC03-BP01-a", "compliant")]
+
+
+def test_an_agent_role_is_shared_across_stacks_only_by_a_literal_arn_or_an_import():
+    """Within a stack, a GetAtt of the same role is the same role; in another stack the same GetAtt
+    names that stack's own role (the consumer app's two stacks each have an agent role AgentRole...)."""
+    app = lens_app()
+    for name, role_arn in (("A", {"Fn::GetAtt": ["AgentRole", "Arn"]}), ("B", {"Fn::GetAtt": ["AgentRole", "Arn"]}),
+                           ("C", "arn:aws:iam::111122223333:role/agents"), ("D", "arn:aws:iam::111122223333:role/agents")):
+        res(cdk.Stack(app, name), "AWS::Bedrock::Agent", {"AgentName": name, "FoundationModel": "m",
+                                                         "AgentResourceRoleArn": role_arn}, "Agent")
+    assembly = CloudAssembly.read(app.synth().directory)
+    rule = rule_by_id()["GenAILens-GENSEC05-BP01-b"]
+    outcomes = {template.stack: rule.check(template.resource("Agent"), template) for template, _ in assembly.templates}
+    assert {stack: outcome.compliance.value for stack, outcome in outcomes.items()} == {
+        "A": "compliant", "B": "compliant", "C": "non_compliant", "D": "non_compliant"}
+    assert outcomes["C"].detail == "role shared with Agent"

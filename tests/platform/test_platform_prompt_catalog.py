@@ -41,7 +41,7 @@ def test_variants_carry_template_variables_and_inference_settings(platform_stack
             "MaxTokens": 400, "Temperature": 0.2, "TopP": 0.9, "StopSequences": ["</summary>"],
         }},
     }
-    assert detailed["InferenceConfiguration"] == {"Text": {"MaxTokens": 1200}}
+    assert detailed["InferenceConfiguration"] == {"Text": {"MaxTokens": 1200, "Temperature": 0.3}}
 
 
 def test_prompts_use_the_customer_managed_key(platform_stack):

@@ -27,13 +27,21 @@ from genai_blueprints.guardrails.options import (
     DeniedTopic,
     FilterStrength,
     PiiEntity,
+    PiiEntityType,
     RegexFilter,
+    SensitiveInfoAction,
     _Policies,
 )
 from genai_blueprints.validation import FLAG, KMS_KEY, TEXT, PropsValidator
 
 DEFAULT_BLOCKED_INPUT_MESSAGE = "Sorry, I can't help with that request."
 DEFAULT_BLOCKED_OUTPUT_MESSAGE = "Sorry, I can't provide that answer."
+# What a guardrail filters when it is given no PII entities: AWS credentials, in input and output.
+# (Prowler's bedrock_guardrail_sensitive_information_filter_enabled, and the lens rule GENSEC02-BP01-d.)
+DEFAULT_PII_ENTITIES = (
+    PiiEntity(PiiEntityType.AWS_ACCESS_KEY, SensitiveInfoAction.BLOCK),
+    PiiEntity(PiiEntityType.AWS_SECRET_KEY, SensitiveInfoAction.BLOCK),
+)
 
 
 class Guardrail(BlueprintConstruct, GuardrailMetrics):
@@ -72,7 +80,7 @@ class Guardrail(BlueprintConstruct, GuardrailMetrics):
         denied_topics: Sequence[DeniedTopic] = (),
         words: Sequence[str] = (),
         profanity_filter: bool = True,
-        pii_entities: Sequence[PiiEntity] = (),
+        pii_entities: Sequence[PiiEntity] | None = None,
         regexes: Sequence[RegexFilter] = (),
         contextual_grounding: ContextualGrounding | None = None,
         encryption_key: kms.IKey | None = None,
@@ -89,7 +97,9 @@ class Guardrail(BlueprintConstruct, GuardrailMetrics):
             denied_topics: at most 30, unique names. Default: none.
             words: custom words or phrases blocked on input and output, at most 10000. Default: none.
             profanity_filter: apply the managed PROFANITY word list. Default: True.
-            pii_entities: PII types to block or anonymize, one entry per type. Default: none.
+            pii_entities: PII types to block or anonymize, one entry per type. Default: block AWS access
+                and secret keys (DEFAULT_PII_ENTITIES: credentials never belong in a prompt or an answer);
+                pass () for no sensitive-information filter.
             regexes: custom sensitive-information patterns, at most 30. Default: none.
             contextual_grounding: grounding and relevance thresholds (for RAG responses).
                 Default: no contextual grounding check.
@@ -97,6 +107,8 @@ class Guardrail(BlueprintConstruct, GuardrailMetrics):
             description: 1-200 characters. Default: none.
         """
         super().__init__(scope, construct_id)
+        if pii_entities is None:
+            pii_entities = DEFAULT_PII_ENTITIES
         self._validate(
             blocked_input_message=blocked_input_message,
             blocked_output_message=blocked_output_message,

@@ -256,14 +256,19 @@ def check_guardrail_contextual_grounding(resource: Resource, template: StackTemp
 def check_agent_role_not_shared(resource: Resource, template: StackTemplate) -> Outcome:
     """No other agent of the app uses this agent's AgentResourceRoleArn (Prowler: bedrock_agent_role_not_shared_across_agents).
 
-    The same reference (or the same literal ARN) counts as the same role; agents without a role are
-    not applicable.
+    In this template the same value is the same role; in another stack of the app only the same
+    literal ARN or the same import is (a Ref or GetAtt names a resource of its own stack). Agents
+    without a role are not applicable.
     """
     role = resource.prop("AgentResourceRoleArn")
     if role is None:
         return not_applicable("no AgentResourceRoleArn")
     same = json.dumps(role, sort_keys=True)
-    shared = sorted(other.logical_id for other in template.app_resources("AWS::Bedrock::Agent")
+    global_name = isinstance(role, str) or (isinstance(role, dict) and "Fn::ImportValue" in role)
+    others = list(template.resources("AWS::Bedrock::Agent"))
+    if global_name:
+        others += [agent for other in template.app if other is not template for agent in other.resources("AWS::Bedrock::Agent")]
+    shared = sorted(other.logical_id for other in others
                     if other is not resource and json.dumps(other.prop("AgentResourceRoleArn"), sort_keys=True) == same)
     if shared:
         return non_compliant("role shared with " + ", ".join(shared))
