@@ -8,6 +8,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from apps.image_generation.config import ImageGenerationConfig
+from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.async_inference import (
     AsyncInferenceEndpoint,
     ModelData,
@@ -53,6 +54,11 @@ class ImageGenerationStack(cdk.Stack):
                 result_retention_days=config.result_retention_days,
             ),
         )
+        # The JumpStart artefact is a CUDA build of Stable Diffusion; Inferentia2 would need the model
+        # compiled with the AWS Neuron SDK (a different artefact and the neuronx container).
+        acknowledge(self.endpoint.endpoint_config, "Sustainability-EfficientAccelerators",
+                    "The sample serves JumpStart's CUDA (GPU) build of Stable Diffusion 2.1; running it on Inferentia2"
+                    " needs a Neuron-compiled artefact and the Neuron container, which JumpStart does not prepack for it.")
         self.png = PngPostProcessor(self, "Png", endpoint=self.endpoint, images_prefix=config.images_prefix)
         self.observability.monitor(self.endpoint, title="Image model (asynchronous endpoint)")
         # Users rate generated images by inference id; evaluation reads the ratings.

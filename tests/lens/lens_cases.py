@@ -721,9 +721,12 @@ def _capture(enabled) -> dict:
 from delivery_cases import CASES as _DELIVERY_CASES, DETAILS as _DELIVERY_DETAILS  # noqa: E402
 
 from delivery_role_cases import CASES as _ROLE_CASES, DETAILS as _ROLE_DETAILS  # noqa: E402
+from realtime_cases import CASES as _REALTIME_CASES, DETAILS as _REALTIME_DETAILS  # noqa: E402
 
 CASES.update(_DELIVERY_CASES)
 CASES.update(_ROLE_CASES)
+CASES.update(_REALTIME_CASES)
+DETAILS.update(_REALTIME_DETAILS)
 DETAILS.update(_DELIVERY_DETAILS)
 DETAILS.update(_ROLE_DETAILS)
 
