@@ -283,11 +283,14 @@ class EndpointModelMonitor(BlueprintConstruct):
         "SageMaker Processing Job State Change" events with ProcessingJobStatus Failed and that RoleArn in
         their detail (the event's documented shape: SageMaker developer guide,
         automating-sagemaker-with-eventbridge.html, "SageMaker processing job state change")."""
-        return events.Rule(self, "FailedExecutionsRule",
+        rule = events.Rule(self, "FailedExecutionsRule",
                            description="A Model Monitor execution (or baseline job) of this endpoint failed",
                            event_pattern=events.EventPattern(
                                source=["aws.sagemaker"], detail_type=["SageMaker Processing Job State Change"],
                                detail={"ProcessingJobStatus": ["Failed"], "RoleArn": [self.role.role_arn]}))
+        acknowledge(rule, "Serverless-EventBusDLQ", "The rule has no target: the alarm on its MatchedEvents metric"
+                    " notifies the alarm topic, so no event is delivered and none can be dead-lettered.")
+        return rule
 
     def _build_alarms(self) -> list[cloudwatch.Alarm]:
         alarms = [alarm_at_least(self, "FailedExecutionsAlarm", metric=self.failed_executions_metric(), threshold=1,
