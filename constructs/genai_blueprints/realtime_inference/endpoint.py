@@ -336,7 +336,7 @@ class RealtimeInferenceEndpoint(MonitoredConstruct):
         return target
 
     def _build_alarms(self, monitoring: MonitoringOptions) -> None:
-        latency_us = monitoring.max_latency.to_seconds() * 1_000_000  # ModelLatency is in microseconds
+        latency_us = monitoring.max_latency.to_milliseconds() * 1000  # ModelLatency is in microseconds
         for name in self.variant_names:
             scope = self.node.find_child(f"Variant-{name}")
             self._watch(alarm_at_least(
