@@ -153,3 +153,24 @@ def test_an_environment_agnostic_stack_looks_the_image_up_in_a_mapping():
     assert mapping["us-east-1"] == {"Account": "156813124566"} and len(mapping) == len(MODEL_MONITOR_ACCOUNTS)
     job = next(r for r in template["Resources"].values() if r["Type"] == "AWS::SageMaker::DataQualityJobDefinition")
     assert "Fn::FindInMap" in json.dumps(job["Properties"]["DataQualityAppSpecification"]["ImageUri"])
+
+
+def test_with_network_options_the_monitoring_jobs_run_in_the_team_subnets_and_s3_is_reachable():
+    from aws_cdk import aws_ec2 as ec2
+    from genai_blueprints import NetworkOptions
+
+    stack = cdk.Stack(__import__("harness").make_app(), "Net", env=cdk.Environment(account="111122223333", region="us-east-1"))
+    vpc = ec2.Vpc(stack, "TeamVpc", nat_gateways=0, max_azs=2, subnet_configuration=[
+        ec2.SubnetConfiguration(name="isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])
+    from realtime_fixtures import variant
+    from genai_blueprints.realtime_inference import RealtimeInferenceEndpoint
+
+    RealtimeInferenceEndpoint(stack, "Endpoint", variants=[variant()], model_monitor=monitor(),
+                              network=NetworkOptions(vpc=vpc, create_endpoints=True))
+    template = synthesize_stack(stack)
+    template.has_resource_properties("AWS::SageMaker::DataQualityJobDefinition", {"NetworkConfig": {
+        "EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": True,
+        "VpcConfig": {"SecurityGroupIds": [Match.any_value()], "Subnets": Match.any_value()}}})
+    template.has_resource_properties("AWS::EC2::VPCEndpoint", {"VpcEndpointType": "Gateway"})
+    template.has_resource_properties("AWS::IAM::Policy", {"PolicyDocument": {"Statement": Match.array_with([
+        Match.object_like({"Action": Match.array_with(["ec2:CreateNetworkInterface"]), "Resource": "*"})])}})

@@ -328,3 +328,10 @@ def _describe(value: object) -> str:
     from genai_blueprints.validation import describe
 
     return describe(value)
+
+
+def subnet_selection(selection: ec2.SubnetSelection) -> dict:
+    """A SubnetSelection as the keyword arguments of IVpc.select_subnets."""
+    return {"availability_zones": selection.availability_zones, "one_per_az": selection.one_per_az,
+            "subnet_filters": selection.subnet_filters, "subnet_group_name": selection.subnet_group_name,
+            "subnet_type": selection.subnet_type, "subnets": selection.subnets}

@@ -36,6 +36,7 @@ from genai_blueprints.metrics import MetricOptions, blueprint_metric
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.network import NetworkOptions
 from genai_blueprints.realtime_inference import _validation as checks
+from genai_blueprints.realtime_inference._validation import subnet_selection as _selection
 from genai_blueprints.realtime_inference.model_monitor import EndpointModelMonitor
 from genai_blueprints.realtime_inference.options import (
     DataCaptureOptions,
@@ -95,9 +96,9 @@ class RealtimeInferenceEndpoint(MonitoredConstruct):
             encryption_key: Default: a new customer-managed key with yearly rotation.
             endpoint_name: Default: a name derived from the construct path (unique per stack). Only the
                 endpoint is named: models and endpoint configs are replaced on change.
-            network: the blueprint has no Lambda functions of its own; accepted (and validated) like every
-                blueprint's so one NetworkOptions can be passed to all. The models' own VPC is each
-                variant's `model.vpc`. Default: none.
+            network: run the Model Monitor jobs in this VPC (NetworkConfig.VpcConfig; with
+                `create_endpoints`, the S3 gateway endpoint they read and write through). The blueprint has no
+                Lambda functions of its own; the models' VPC is each variant's `model.vpc`. Default: no VPC.
         """
         super().__init__(scope, construct_id)
         region = resolved_region(self)
@@ -134,7 +135,7 @@ class RealtimeInferenceEndpoint(MonitoredConstruct):
             self.monitor = EndpointModelMonitor(
                 self, "ModelMonitor", endpoint_name=self.endpoint.attr_endpoint_name, bucket=self.bucket,
                 encryption_key=self.encryption_key, capture_prefix=CAPTURE_PREFIX, options=model_monitor,
-                region=region)
+                region=region, network=network)
             self.monitor.node.add_dependency(self.endpoint)  # schedules need the endpoint (and its capture)
             self._watch(*self.monitor.alarms_made)
         self._build_alarms(monitoring)
@@ -352,8 +353,3 @@ class RealtimeInferenceEndpoint(MonitoredConstruct):
                 scope, "ErrorRateAlarm", metric=errors, threshold=monitoring.max_error_rate_percent, evaluation_periods=2,
                 description=f"Variant {name}: more than {monitoring.max_error_rate_percent}% of invocations failed (5XX)."))
 
-
-def _selection(selection: ec2.SubnetSelection) -> dict:
-    return {"availability_zones": selection.availability_zones, "one_per_az": selection.one_per_az,
-            "subnet_filters": selection.subnet_filters, "subnet_group_name": selection.subnet_group_name,
-            "subnet_type": selection.subnet_type, "subnets": selection.subnets}

@@ -28,6 +28,7 @@ import json
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -39,8 +40,10 @@ from genai_blueprints.acknowledgements import acknowledge, acknowledge_prefix_sc
 from genai_blueprints.alarms import alarm_at_least
 from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.network import NetworkOptions
 from genai_blueprints.realtime_inference.baseline_job import BaselineJob
 from genai_blueprints.realtime_inference.monitor_images import analyzer_image_uri
+from genai_blueprints.realtime_inference._validation import subnet_selection as _selection
 from genai_blueprints.realtime_inference.options import ModelMonitorOptions
 
 REPORTS_PREFIX = "monitoring/reports/"
@@ -69,8 +72,9 @@ class EndpointModelMonitor(BlueprintConstruct):
 
     def __init__(self, scope: Construct, construct_id: str, *, endpoint_name: str, bucket: s3.IBucket,
                  encryption_key: kms.IKey, capture_prefix: str, options: ModelMonitorOptions,
-                 region: str | None) -> None:
+                 region: str | None, network: NetworkOptions | None = None) -> None:
         super().__init__(scope, construct_id)
+        self._network_options = network
         self._bucket = bucket
         self._key = encryption_key
         self._options = options
@@ -161,7 +165,8 @@ class EndpointModelMonitor(BlueprintConstruct):
                     "SageMaker names processing-job log streams per job at run time; the log group is exact.")
         acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
                     "cloudwatch:PutMetricData has no resource-level permissions; it is limited to SageMaker's"
-                    " monitoring namespaces by the cloudwatch:namespace condition.")
+                    " monitoring namespaces by the cloudwatch:namespace condition (and, in a VPC, the ec2 network-"
+                    "interface actions SageMaker needs act on interfaces that do not exist before the job).")
         return role
 
     def _grant_objects(self, actions: list[str], prefix: str) -> None:
@@ -183,7 +188,30 @@ class EndpointModelMonitor(BlueprintConstruct):
                         "The baseline dataset may be one object or a prefix of CSV files; reads stay under it.")
 
     def _network(self, cls: type) -> object:
-        return cls(enable_inter_container_traffic_encryption=True, enable_network_isolation=True)
+        return cls(enable_inter_container_traffic_encryption=True, enable_network_isolation=True,
+                   vpc_config=self._vpc_config(cls))
+
+    def _vpc_config(self, network_cls: type) -> object | None:
+        """With NetworkOptions, the monitoring jobs run in the team's subnets (NetworkConfig.VpcConfig), and
+        reach the capture bucket through the S3 gateway endpoint (made with create_endpoints)."""
+        network = self._network_options
+        if network is None:
+            return None
+        if not hasattr(self, "_security_groups"):
+            self._security_groups = list(network.security_groups) or [ec2.SecurityGroup(
+                self, "SecurityGroup", vpc=network.vpc, description="Model Monitor jobs of one endpoint")]
+            network.add_endpoints(["s3"])
+            # SageMaker creates the jobs' network interfaces with the job role (sagemaker-roles.html,
+            # "CreateProcessingJob API: Execution Role Permissions", with a VpcConfig); they do not exist
+            # before, so the resource is "*".
+            self._role.add_to_policy(iam.PolicyStatement(resources=["*"], actions=[
+                "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
+                "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+                "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"]))
+        vpc_cls = getattr(_owner(network_cls), "VpcConfigProperty")
+        subnets = network.vpc.select_subnets(**_selection(network.subnets or ec2.SubnetSelection()))
+        return vpc_cls(security_group_ids=[g.security_group_id for g in self._security_groups],
+                       subnets=subnets.subnet_ids)
 
     def _resources(self, cls: type) -> object:
         return cls.MonitoringResourcesProperty(cluster_config=cls.ClusterConfigProperty(
@@ -301,3 +329,9 @@ class EndpointModelMonitor(BlueprintConstruct):
                 self, f"DriftAlarm{index}", metric=self.drift_metric(feature), threshold=threshold,
                 description=f"The baseline drift of feature {feature!r} reached {threshold}."))
         return alarms
+
+
+def _owner(property_cls: type) -> type:
+    """CfnDataQualityJobDefinition for CfnDataQualityJobDefinition.NetworkConfigProperty."""
+    return getattr(sagemaker, property_cls.__qualname__.split(".")[0])
+
