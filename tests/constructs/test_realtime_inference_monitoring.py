@@ -118,17 +118,19 @@ def test_a_computed_baseline_starts_one_processing_job_and_the_job_definition_re
     stack, endpoint = realtime_stack(model_monitor=monitor(
         baseline=BaselineOptions.from_dataset("s3://team-data/train/tickets.csv", instance_type="ml.m5.2xlarge")))
     template = synthesize_stack(stack)
-    (custom,) = template.find_resources("Custom::AWS").values()
-    create = json.dumps(custom["Properties"]["Create"])
-    for expected in ("createProcessingJob", "baseline_dataset_input", "s3://team-data/train/tickets.csv",
+    (custom,) = template.find_resources("Custom::ModelMonitorBaselineJob").values()
+    create = json.dumps(custom["Properties"]["Request"])
+    for expected in ("ProcessingJobName", "baseline_dataset_input", "s3://team-data/train/tickets.csv",
                      "ml.m5.2xlarge", "EnableNetworkIsolation", "VolumeKmsKeyId", ANALYZER):
         assert expected in create, expected
     job = next(iter(template.find_resources("AWS::SageMaker::DataQualityJobDefinition").values()))
     baseline = json.dumps(job["Properties"]["DataQualityBaselineConfig"])
     assert "/monitoring/baseline/" in baseline and "statistics.json" in baseline and "constraints.json" in baseline
     assert endpoint.monitor.baseline_job is not None
-    assert any(custom_id in job.get("DependsOn", []) for custom_id in template.find_resources("Custom::AWS")) or \
-        job.get("DependsOn")
+    (custom_id,) = template.find_resources("Custom::ModelMonitorBaselineJob")
+    assert custom_id in job["DependsOn"]
+    function = next(iter(template.find_resources("AWS::Lambda::Function").values()))["Properties"]
+    assert (function["Architectures"], function["TracingConfig"]) == (["arm64"], {"Mode": "Active"})
 
 
 # cn-north-1 has an analyzer image, but CloudFormation has no AWS::SageMaker::DataQualityJobDefinition there

@@ -1,7 +1,8 @@
 """BaselineJob: a SageMaker Processing job that computes a data-quality baseline at deployment.
 
-CloudFormation has no processing-job resource, so a CDK AwsCustomResource calls CreateProcessingJob
-once (and again when the baseline's inputs change). The request is the one the SageMaker Python SDK
+CloudFormation has no processing-job resource, so a custom resource (a small inline function of its
+own, as ModelInvocationLogging has) calls CreateProcessingJob once, and again when the baseline's
+inputs change. The request is the one the SageMaker Python SDK
 makes for DefaultModelMonitor.suggest_baseline: the Model Monitor analyzer image, the dataset under
 /opt/ml/processing/input/baseline_dataset_input, `dataset_format`, `dataset_source`, `output_path` and
 `publish_cloudwatch_metrics` in the environment, and statistics.json and constraints.json written to
@@ -13,22 +14,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from aws_cdk import custom_resources as cr
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from genai_blueprints.acknowledgements import acknowledge, nag_text
-from genai_blueprints.compliance import acknowledge_compliance
+from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
+from genai_blueprints.handler_function import PythonHandlerFunction
+from genai_blueprints.resource_policies import allow_logs_to_use_key
 
 INPUT_PATH = "/opt/ml/processing/input/baseline_dataset_input"
 OUTPUT_PATH = "/opt/ml/processing/output"
-# The logical id CDK gives the one AwsCustomResource function of a stack (its SingletonFunction uuid).
-_SINGLETON_ID = "AWS679f53fac002430cb0da5b7982bd2287"
+HANDLER_SOURCE = Path(__file__).with_name("_baseline_job_handler.py")
+_LOG_GROUP_ID = "GenAIBlueprintsAwsCustomResourceLogs"
 
 
 class BaselineJob(BlueprintConstruct):
@@ -39,7 +45,7 @@ class BaselineJob(BlueprintConstruct):
             path, and the stack's id, so a changed input, a second instance or a redeployed stack each
             start a job of their own (processing job names are unique per account and Region).
         statistics_uri, constraints_uri: the baseline files.
-        custom_resource: the AwsCustomResource that calls CreateProcessingJob.
+        function: the custom resource's function; custom_resource: the resource that calls CreateProcessingJob.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, role: iam.IRole, image_uri: str, dataset_uri: str,
@@ -84,39 +90,42 @@ class BaselineJob(BlueprintConstruct):
             "NetworkConfig": {"EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": True},
         }
         job_arn = stack.format_arn(service="sagemaker", resource="processing-job", resource_name="baseline-*")
-        call = cr.AwsSdkCall(service="SageMaker", action="createProcessingJob", parameters=request,
-                             physical_resource_id=cr.PhysicalResourceId.of(self.job_name))
-        self.custom_resource = cr.AwsCustomResource(
-            self, "StartJob",
-            on_create=call,
-            on_update=call,  # a changed input changes the job name: a new job, a new physical id
-            install_latest_aws_sdk=False,  # the runtime's SDK: no download from npm at deploy time
-            policy=cr.AwsCustomResourcePolicy.from_statements([
-                # sagemaker:CreateProcessingJob on processing-job/<name> (Service Authorization Reference,
-                # Amazon SageMaker AI); the job name's stack id is known only at deploy time.
-                iam.PolicyStatement(actions=["sagemaker:CreateProcessingJob"], resources=[job_arn]),
-                # iam:PassRole of the monitoring role, to SageMaker only (iam:PassedToService).
-                iam.PolicyStatement(actions=["iam:PassRole"], resources=[role.role_arn],
-                                    conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
-            ]),
-            timeout=cdk.Duration.minutes(2),
-        )
-        acknowledge(self.custom_resource, f"AwsSolutions-IAM5[Resource::{nag_text(self, job_arn)}]",
-                    "Processing job names end in the stack's id, known only at deploy time; the name is baseline-*.")
-        self._acknowledge_framework_function(stack)
+        self.function = self._build_function(role, job_arn, encryption_key)
+        self.custom_resource = cdk.CustomResource(
+            self, "StartJob", service_token=self.function.function_arn, resource_type="Custom::ModelMonitorBaselineJob",
+            # Custom resource properties reach the function as strings: send the request as JSON.
+            properties={"Request": stack.to_json_string(request)})
+        self.custom_resource.node.add_dependency(self.function.role)  # type: ignore[arg-type]
 
-    @staticmethod
-    def _acknowledge_framework_function(stack: cdk.Stack) -> None:
-        """The AwsCustomResource function is CDK's own (Node.js, its managed-policy role): what it is
-        cannot be changed from here, and it runs only during deployments."""
-        function = stack.node.try_find_child(_SINGLETON_ID)
-        if function is None:
-            return
-        acknowledge(function, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-                    "AWSLambdaBasicExecutionRole]", "CDK's AwsCustomResource function writes its own logs with"
-                    " AWS's basic execution policy; its permissions are the exact statements given to it.")
-        acknowledge(function, "AwsSolutions-L1", "CDK's AwsCustomResource function: its runtime is CDK's choice.")
+    def _build_function(self, role: iam.IRole, job_arn: str, encryption_key: kms.IKey) -> lambda_.Function:
+        log_group = logs.LogGroup(self, "LogGroup", retention=logs.RetentionDays.ONE_MONTH,
+                                  encryption_key=encryption_key)
+        allow_logs_to_use_key(self, encryption_key)
+        # Its own role, without managed policies: its log group, X-Ray, CreateProcessingJob on the
+        # baseline job names and iam:PassRole of the monitoring role to SageMaker only.
+        function_role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                                 description="Starts the Model Monitor baseline job of one endpoint")
+        acknowledge_compliance(function_role, "IAMNoInlinePolicy", INLINE_POLICY)
+        log_group.grant_write(function_role)
+        # sagemaker:CreateProcessingJob acts on processing-job/<name> (Service Authorization Reference,
+        # Amazon SageMaker AI); the name ends in the stack id, known only at deploy time.
+        function_role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:CreateProcessingJob"], resources=[job_arn]))
+        function_role.add_to_policy(iam.PolicyStatement(
+            actions=["iam:PassRole"], resources=[role.role_arn],
+            conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}))
+        function = lambda_.Function(
+            self, "Function",
+            description="Starts the Model Monitor baseline processing job",
+            runtime=PythonHandlerFunction.RUNTIME, architecture=PythonHandlerFunction.ARCHITECTURE,
+            handler="index.on_event", code=lambda_.Code.from_inline(HANDLER_SOURCE.read_text(encoding="utf-8")),
+            memory_size=128, timeout=cdk.Duration.minutes(1), tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group, role=function_role)
+        acknowledge(function_role, f"AwsSolutions-IAM5[Resource::{nag_text(self, job_arn)}]",
+                    "Baseline processing job names end in the stack's id, known only at deploy time; they start"
+                    " with baseline-.")
+        acknowledge(function_role, "AwsSolutions-IAM5[Resource::*]", "X-Ray trace writes have no resource-level permissions.")
         for rule in ("LambdaConcurrency", "LambdaDLQ", "LambdaInsideVPC"):
-            acknowledge_compliance(function, rule, "CDK's AwsCustomResource function runs only when CloudFormation"
-                                   " creates or updates the resource, synchronously, and calls only the SageMaker API.")
-
+            acknowledge_compliance(function, rule, "The function runs only when CloudFormation creates or updates the"
+                                   " baseline, synchronously (CloudFormation retries and reports a failure), and calls"
+                                   " only the SageMaker API.")
+        return function

@@ -303,7 +303,7 @@ class EndpointModelMonitor(BlueprintConstruct):
                 monitoring_type=monitoring_type,
                 schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty(schedule_expression=expression)),
         )
-        schedule.add_dependency(job)
+        schedule.node.add_dependency(job)
         return schedule
 
     def _build_failed_executions_rule(self) -> events.Rule:
