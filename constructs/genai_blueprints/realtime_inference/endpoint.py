@@ -34,7 +34,7 @@ from genai_blueprints.buckets import access_log_bucket, encrypted_bucket, expire
 from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.metrics import MetricOptions, blueprint_metric
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
-from genai_blueprints.network import NetworkOptions
+from genai_blueprints.network import SAGEMAKER_VPC_ACTIONS, NetworkOptions
 from genai_blueprints.realtime_inference import _validation as checks
 from genai_blueprints.realtime_inference._validation import subnet_selection as _selection
 from genai_blueprints.realtime_inference.model_monitor import EndpointModelMonitor
@@ -254,10 +254,7 @@ class RealtimeInferenceEndpoint(MonitoredConstruct):
             ec2.SecurityGroup(scope, "SecurityGroup", vpc=options.vpc, description=f"SageMaker model of {self.endpoint_name}")]
         subnets = options.vpc.select_subnets(**_selection(options.vpc_subnets or ec2.SubnetSelection()))
         # SageMaker creates the model's network interfaces in the VPC with the execution role.
-        self.role.add_to_policy(iam.PolicyStatement(resources=["*"], actions=[
-            "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
-            "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-            "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"]))
+        self.role.add_to_policy(iam.PolicyStatement(resources=["*"], actions=list(SAGEMAKER_VPC_ACTIONS)))
         return sagemaker.CfnModel.VpcConfigProperty(subnets=subnets.subnet_ids,
                                                     security_group_ids=[g.security_group_id for g in groups])
 

@@ -40,7 +40,7 @@ from genai_blueprints.acknowledgements import acknowledge, acknowledge_prefix_sc
 from genai_blueprints.alarms import alarm_at_least
 from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
-from genai_blueprints.network import NetworkOptions
+from genai_blueprints.network import SAGEMAKER_VPC_ACTIONS, NetworkOptions
 from genai_blueprints.realtime_inference.baseline_job import BaselineJob
 from genai_blueprints.realtime_inference.monitor_images import analyzer_image_uri
 from genai_blueprints.realtime_inference._validation import subnet_selection as _selection
@@ -201,13 +201,8 @@ class EndpointModelMonitor(BlueprintConstruct):
             self._security_groups = list(network.security_groups) or [ec2.SecurityGroup(
                 self, "SecurityGroup", vpc=network.vpc, description="Model Monitor jobs of one endpoint")]
             network.add_endpoints(["s3"])
-            # SageMaker creates the jobs' network interfaces with the job role (sagemaker-roles.html,
-            # "CreateProcessingJob API: Execution Role Permissions", with a VpcConfig); they do not exist
-            # before, so the resource is "*".
-            self._role.add_to_policy(iam.PolicyStatement(resources=["*"], actions=[
-                "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
-                "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-                "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"]))
+            # SageMaker creates the jobs' network interfaces with the job role.
+            self._role.add_to_policy(iam.PolicyStatement(resources=["*"], actions=list(SAGEMAKER_VPC_ACTIONS)))
         vpc_cls = getattr(_owner(network_cls), "VpcConfigProperty")
         subnets = network.vpc.select_subnets(**_selection(network.subnets or ec2.SubnetSelection()))
         return vpc_cls(security_group_ids=[g.security_group_id for g in self._security_groups],
