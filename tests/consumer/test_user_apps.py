@@ -134,7 +134,7 @@ def test_each_region_uses_its_own_image_model_data_and_profile(user_apps: dict[s
     models = resources(template, "AWS::SageMaker::Model")
     (model,) = [m for key, m in models.items() if key.startswith("ImageModel")]
     realtime = [m["Properties"]["PrimaryContainer"]["Image"] for key, m in models.items() if key.startswith("Classifier")]
-    assert len(realtime) == 5 and all(f".dkr.ecr.{region}.amazonaws.com/pytorch-inference-graviton:" in i for i in realtime)
+    assert len(realtime) == 4 and all(f".dkr.ecr.{region}.amazonaws.com/pytorch-inference-graviton:" in i for i in realtime)
     container = model["Properties"]["PrimaryContainer"]
     assert f".dkr.ecr.{region}.amazonaws.com/" in container["Image"]
     assert container["ModelDataUrl"].startswith(f"s3://jumpstart-cache-prod-{region}/")
