@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
@@ -171,7 +173,8 @@ def test_two_endpoints_in_one_stack_share_no_names():
     jobs = [r["Properties"]["JobDefinitionName"] for r in template["Resources"].values()
             if r["Type"] == "AWS::SageMaker::DataQualityJobDefinition"]
     assert len(set(schedules)) == 2 and len(set(jobs)) == 2
-    assert all(len(name) <= 63 for name in schedules + jobs)
+    # MonitoringScheduleName, JobDefinitionName: [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62} (botocore sagemaker model)
+    assert all(re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", name) for name in schedules + jobs)
 
 
 def test_dashboard_widgets_cover_every_variant_and_the_monitor():

@@ -231,9 +231,9 @@ def check_monitor(validator: PropsValidator, monitor: object, capture: object, r
                         monitor.schedule_expression, CRON_RULE)
     _check_processing_instance(validator, "model_monitor.instance_type", monitor.instance_type)
     # ClusterConfig (CloudFormation DataQualityJobDefinition ClusterConfig): InstanceCount 1-100,
-    # VolumeSizeInGB 1-512; StoppingCondition.MaxRuntimeInSeconds 1-86400.
+    # VolumeSizeInGB 1-16384; StoppingCondition.MaxRuntimeInSeconds 1-86400.
     validator.check_int_range("model_monitor.instance_count", monitor.instance_count, 1, 100)
-    validator.check_int_range("model_monitor.volume_size_gb", monitor.volume_size_gb, 1, 512)
+    validator.check_int_range("model_monitor.volume_size_gb", monitor.volume_size_gb, 1, 16384)
     if validator.check_type("model_monitor.max_runtime", monitor.max_runtime, cdk.Duration, DURATION):
         seconds = monitor.max_runtime.to_seconds()
         validator.check(1 <= seconds <= 86400, "model_monitor.max_runtime", monitor.max_runtime.to_human_string(),

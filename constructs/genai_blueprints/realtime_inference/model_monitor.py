@@ -10,7 +10,7 @@ CloudFormation references (property names and limits checked there):
   DataQualityAppSpecification.ImageUri, DataQualityBaselineConfig.{ConstraintsResource,StatisticsResource}.S3Uri,
   DataQualityJobInput.EndpointInput.{EndpointName,LocalPath,S3InputMode,S3DataDistributionType},
   DataQualityJobOutputConfig.{KmsKeyId,MonitoringOutputs[].S3Output}, JobResources.ClusterConfig.
-  {InstanceCount 1-100, InstanceType, VolumeSizeInGB 1-512, VolumeKmsKeyId}, NetworkConfig.
+  {InstanceCount 1-100, InstanceType, VolumeSizeInGB 1-16384, VolumeKmsKeyId}, NetworkConfig.
   {EnableInterContainerTrafficEncryption, EnableNetworkIsolation}, RoleArn, StoppingCondition.
   MaxRuntimeInSeconds 1-86400, JobDefinitionName (no attribute returns it: set here, see _job_name).
 - AWS::SageMaker::ModelQualityJobDefinition: the same, plus ModelQualityAppSpecification.ProblemType and

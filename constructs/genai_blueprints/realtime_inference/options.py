@@ -208,7 +208,7 @@ class ModelMonitorOptions:
             Default: daily at midnight UTC, "cron(0 0 ? * * *)".
         instance_type: the monitoring job's processing instance type. Default: "ml.m5.xlarge".
         instance_count: 1 to 100. Default: 1.
-        volume_size_gb: 1 to 512 GB (encrypted with the blueprint's key). Default: 20.
+        volume_size_gb: 1 to 16384 GB (encrypted with the blueprint's key). Default: 20.
         max_runtime: 1 second to 24 hours, and at most 1 hour for an hourly schedule. Default: 1 hour.
         drift_thresholds: alarm when the baseline drift of a feature (feature_baseline_drift_<name>)
             reaches the threshold, e.g. {"text_length": 0.3}. Default: none (violations still fail no
