@@ -94,7 +94,7 @@ def test_grant_invoke_allows_invoke_endpoint_on_the_endpoint_arn_only(ab):
     template.has_resource_properties("AWS::IAM::Policy", {
         "Roles": [{"Ref": stack.get_logical_id(stack.node.find_child("Caller").node.default_child)}],
         "PolicyDocument": {"Statement": [{
-            "Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
+            "Effect": "Allow", "Action": "sagemaker:InvokeEndpoint",
             "Resource": {"Ref": stack.get_logical_id(endpoint.endpoint)}}]},
     })
 

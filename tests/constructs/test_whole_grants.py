@@ -64,8 +64,7 @@ def test_the_grant_holds_every_statement_the_grantee_got(granted, name):
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("RealtimeInvoke", {allow("sagemaker:InvokeEndpoint", "${Realtime/Endpoint}"),
-                        allow("sagemaker:InvokeEndpointWithResponseStream", "${Realtime/Endpoint}")}),
+    ("RealtimeInvoke", {allow("sagemaker:InvokeEndpoint", "${Realtime/Endpoint}")}),
     ("GuardrailApply", {allow("bedrock:ApplyGuardrail", "${Guardrail.GuardrailArn}"),
                         allow("kms:Decrypt", "${Guardrail/Key.Arn}")}),
     ("ImportedGuardrailApply", {

@@ -147,11 +147,12 @@ class RealtimeInferenceEndpoint(MonitoredConstruct):
         return [v.name for v in self._variants]
 
     def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
-        """sagemaker:InvokeEndpoint (and InvokeEndpointWithResponseStream, for streaming models) on this
-        endpoint's ARN: no data access (captured data is for the monitor and the team's analysts).
-        Service Authorization Reference, Amazon SageMaker AI: both actions take the endpoint resource."""
+        """sagemaker:InvokeEndpoint on this endpoint's ARN (Service Authorization Reference, Amazon
+        SageMaker AI: resource type endpoint). It also authorizes InvokeEndpointWithResponseStream, which
+        has no IAM action of its own (SageMaker API reference, API_runtime_InvokeEndpointWithResponseStream).
+        No data access: captured data is for the monitor and the team's analysts."""
         return iam.Grant.add_to_principal(grantee=grantee, resource_arns=[self.endpoint_arn],
-                                          actions=["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"])
+                                          actions=["sagemaker:InvokeEndpoint"])
 
     def metric(self, metric_name: str, options: MetricOptions | None = None, *, variant: str | None = None) -> cloudwatch.Metric:
         """An AWS/SageMaker metric of the endpoint, of one variant with `variant` (SageMaker reports
