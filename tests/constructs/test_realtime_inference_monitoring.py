@@ -114,23 +114,60 @@ def test_the_monitoring_role_reads_capture_and_baseline_and_writes_reports_only(
     assert [p["Resource"]["Fn::Join"][1][-1] for p in puts] == ["/monitoring/reports/*"]
 
 
-def test_a_computed_baseline_starts_one_processing_job_and_the_job_definition_reads_its_output():
+def _render(value):
+    """A synthesized value as CloudFormation would resolve it (plausible literals for references)."""
+    if isinstance(value, list):
+        return [_render(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1 and next(iter(value)).startswith(("Fn::", "Ref")):
+        (function, argument), = value.items()
+        if function == "Fn::Join":
+            return argument[0].join(str(_render(part)) for part in argument[1])
+        if function == "Fn::GetAtt":
+            return ("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" if "Key" in argument[0]
+                    else "arn:aws:iam::111122223333:role/monitor")
+        if function == "Ref":
+            return {"AWS::Partition": "aws", "AWS::Region": "us-east-1"}.get(argument, "capture-bucket-1a2b3c")
+        raise AssertionError(function)
+    return {key: _render(v) for key, v in value.items()}
+
+
+def test_a_computed_baseline_is_a_processing_job_the_job_definition_reads():
     stack, endpoint = realtime_stack(model_monitor=monitor(
         baseline=BaselineOptions.from_dataset("s3://team-data/train/tickets.csv", instance_type="ml.m5.2xlarge")))
     template = synthesize_stack(stack)
-    (custom,) = template.find_resources("Custom::ModelMonitorBaselineJob").values()
-    create = json.dumps(custom["Properties"]["Request"])
-    for expected in ("ProcessingJobName", "baseline_dataset_input", "s3://team-data/train/tickets.csv",
-                     "ml.m5.2xlarge", "EnableNetworkIsolation", "VolumeKmsKeyId", ANALYZER):
-        assert expected in create, expected
-    job = next(iter(template.find_resources("AWS::SageMaker::DataQualityJobDefinition").values()))
-    baseline = json.dumps(job["Properties"]["DataQualityBaselineConfig"])
-    assert "/monitoring/baseline/" in baseline and "statistics.json" in baseline and "constraints.json" in baseline
+    ((job_id, job),) = template.find_resources("AWS::SageMaker::ProcessingJob").items()
+    props = job["Properties"]
+    assert "ProcessingJobName" not in props  # no fixed name on a resource CloudFormation replaces
+    assert props["AppSpecification"] == {"ImageUri": ANALYZER}
+    assert json.loads(props["Environment"]["dataset_format"]) == {"csv": {"header": True, "output_columns_position": "START"}}
+    assert props["ProcessingInputs"][0]["S3Input"]["S3Uri"] == "s3://team-data/train/tickets.csv"
+    assert props["NetworkConfig"] == {"EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": True}
+    assert props["ProcessingResources"]["ClusterConfig"]["InstanceType"] == "ml.m5.2xlarge"
+    assert "VolumeKmsKeyId" in props["ProcessingResources"]["ClusterConfig"] and "KmsKeyId" in props["ProcessingOutputConfig"]
+    definition = next(iter(template.find_resources("AWS::SageMaker::DataQualityJobDefinition").values()))
+    baseline = json.dumps(definition["Properties"]["DataQualityBaselineConfig"])
+    output = json.dumps(props["ProcessingOutputConfig"]["Outputs"][0]["S3Output"]["S3Uri"])
+    assert "/monitoring/baseline/" in output and "statistics.json" in baseline and "constraints.json" in baseline
+    assert output.strip('"]}').split("/monitoring/baseline/")[1] in baseline  # the job's output prefix
+    assert job_id in definition["DependsOn"]
     assert endpoint.monitor.baseline_job is not None
-    (custom_id,) = template.find_resources("Custom::ModelMonitorBaselineJob")
-    assert custom_id in job["DependsOn"]
-    function = next(iter(template.find_resources("AWS::Lambda::Function").values()))["Properties"]
-    assert (function["Architectures"], function["TracingConfig"]) == (["arm64"], {"Mode": "Active"})
+
+
+def test_the_processing_job_is_a_valid_create_processing_job_request_for_botocore():
+    """CloudFormation's ProcessingJob properties are CreateProcessingJob's parameters: botocore's validator
+    checks them against the SageMaker model (types, required members, enums, lengths)."""
+    import boto3
+    from botocore.validate import ParamValidator
+
+    stack, _ = realtime_stack(model_monitor=monitor(baseline=BaselineOptions.from_dataset("s3://team-data/train.csv")))
+    (job,) = synthesize_stack(stack).find_resources("AWS::SageMaker::ProcessingJob").values()
+    request = {"ProcessingJobName": "baseline-1", **_render(job["Properties"])}
+    shape = boto3.client("sagemaker", region_name="us-east-1").meta.service_model.operation_model(
+        "CreateProcessingJob").input_shape
+    report = ParamValidator().validate(request, shape)
+    assert not report.has_errors(), report.generate_report()
 
 
 # cn-north-1 has an analyzer image, but CloudFormation has no AWS::SageMaker::DataQualityJobDefinition there

@@ -89,8 +89,8 @@ class EndpointModelMonitor(BlueprintConstruct):
             self.baseline_job = BaselineJob(
                 self, "Baseline", role=self.role, image_uri=image_uri, dataset_uri=baseline.dataset_uri,
                 has_header=baseline.dataset_has_header, instance_type=baseline.instance_type, bucket=bucket,
-                output_prefix=BASELINE_PREFIX, encryption_key=encryption_key)
-            self.baseline_job.node.add_dependency(self.role)
+                output_prefix=BASELINE_PREFIX, encryption_key=encryption_key,
+                vpc_config=self._vpc_config(sagemaker.CfnProcessingJob.NetworkConfigProperty))
             statistics_uri, constraints_uri = self.baseline_job.statistics_uri, self.baseline_job.constraints_uri
             self._grant_objects(["s3:GetObject"], BASELINE_PREFIX)
             self._grant_objects(["s3:PutObject"], BASELINE_PREFIX)
