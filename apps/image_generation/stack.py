@@ -57,6 +57,11 @@ class ImageGenerationStack(cdk.Stack):
         acknowledge(self.endpoint, "GenAILens-GENREL04-BP02",
                     "The sample serves a published JumpStart artefact, pinned by its versioned S3 URI in config.toml; "
                     "a model you train or fine-tune belongs in your model registry")
+        # The JumpStart artefact is a CUDA build of Stable Diffusion; Inferentia2 would need the model
+        # compiled with the AWS Neuron SDK (a different artefact and the neuronx container).
+        acknowledge(self.endpoint.endpoint_config, "Sustainability-EfficientAccelerators",
+                    "The sample serves JumpStart's CUDA (GPU) build of Stable Diffusion 2.1; running it on Inferentia2"
+                    " needs a Neuron-compiled artefact and the Neuron container, which JumpStart does not prepack for it.")
         self.png = PngPostProcessor(self, "Png", endpoint=self.endpoint, images_prefix=config.images_prefix)
         self.observability.monitor(self.endpoint, title="Image model (asynchronous endpoint)")
         # Users rate generated images by inference id; evaluation reads the ratings.

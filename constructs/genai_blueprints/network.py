@@ -28,6 +28,15 @@ LAMBDA_ENI_ACTIONS = (
     "ec2:UnassignPrivateIpAddresses",
 )
 
+# What SageMaker needs in a model's or a processing job's role to create its network interfaces in a VPC
+# (SageMaker developer guide, sagemaker-roles.html: "CreateModel API" and "CreateProcessingJob API:
+# Execution Role Permissions", with a VpcConfig). The interfaces do not exist before, so the resource is "*".
+SAGEMAKER_VPC_ACTIONS = (
+    "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+)
+
 # Gateway endpoints (free, route-table based) and interface endpoints, by the name CDK gives them.
 GATEWAY = {"s3": ec2.GatewayVpcEndpointAwsService.S3, "dynamodb": ec2.GatewayVpcEndpointAwsService.DYNAMODB}
 INTERFACE = {

@@ -17,6 +17,8 @@ from genai_blueprints.async_inference import AsyncInferenceEndpoint
 from genai_blueprints.guardrails import Guardrail, IGuardrail
 from genai_blueprints.knowledge_base import RagKnowledgeBase
 from genai_blueprints.platform import FeedbackCapture, Observability, PromptCatalog
+from genai_blueprints.realtime_inference import RealtimeInferenceEndpoint
+from realtime_fixtures import monitor, variant
 from harness import make_app
 
 ACCOUNT = "111122223333"
@@ -38,6 +40,7 @@ class Blueprints:
     feedback: FeedbackCapture
     catalog: PromptCatalog
     observability: Observability
+    realtime: RealtimeInferenceEndpoint
 
 
 def build_blueprints() -> Blueprints:
@@ -64,4 +67,6 @@ def build_blueprints() -> Blueprints:
         feedback=FeedbackCapture(stack, "Feedback"),
         catalog=PromptCatalog(stack, "Prompts", directory=PROMPTS_DIR),
         observability=Observability(stack, "Observability"),
+        realtime=RealtimeInferenceEndpoint(stack, "Realtime", variants=[variant("a"), variant("b")],
+                                           model_monitor=monitor()),
     )

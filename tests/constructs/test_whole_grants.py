@@ -22,6 +22,7 @@ from iam_statements import Permission, StatementReader, allow
 
 GRANTS: dict[str, Callable[[Blueprints, iam.IGrantable], iam.Grant]] = {
     "EndpointInvoke": lambda b, role: b.endpoint.grant_invoke(role),
+    "RealtimeInvoke": lambda b, role: b.realtime.grant_invoke(role),
     "KbQuery": lambda b, role: b.knowledge_base.grant_query(role),
     "KbIngest": lambda b, role: b.knowledge_base.grant_ingest(role),
     "AgentInvoke": lambda b, role: b.agent.grant_invoke(role),
@@ -63,6 +64,7 @@ def test_the_grant_holds_every_statement_the_grantee_got(granted, name):
 
 
 @pytest.mark.parametrize(("name", "expected"), [
+    ("RealtimeInvoke", {allow("sagemaker:InvokeEndpoint", "${Realtime/Endpoint}")}),
     ("GuardrailApply", {allow("bedrock:ApplyGuardrail", "${Guardrail.GuardrailArn}"),
                         allow("kms:Decrypt", "${Guardrail/Key.Arn}")}),
     ("ImportedGuardrailApply", {

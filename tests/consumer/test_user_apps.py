@@ -103,7 +103,9 @@ def test_server_access_logs_use_a_bucket_policy_in_a_bare_app(user_apps: dict[st
     buckets = resources(template, "AWS::S3::Bucket")
     logged = {key: bucket["Properties"]["LoggingConfiguration"] for key, bucket in buckets.items()
               if "LoggingConfiguration" in bucket["Properties"]}
-    assert len(logged) == 5  # the endpoint's, two knowledge bases', invocation logging's and the trail's
+    # the async endpoint's, the two real-time endpoints' capture buckets, two knowledge bases', invocation
+    # logging's and the trail's
+    assert len(logged) == 7
     assert all("AccessControl" not in bucket["Properties"] for bucket in buckets.values())
     policies = {policy["Properties"]["Bucket"]["Ref"]: policy["Properties"]["PolicyDocument"]["Statement"]
                 for policy in resources(template, "AWS::S3::BucketPolicy").values()}
@@ -129,7 +131,10 @@ def test_eventbridge_reaches_the_ingestion_queue_from_this_account_only_in_a_bar
 def test_each_region_uses_its_own_image_model_data_and_profile(user_apps: dict[str, Any], name: str, region: str,
                                                               geography: str) -> None:
     (template,) = scenario(user_apps, name)["templates"].values()
-    (model,) = resources(template, "AWS::SageMaker::Model").values()
+    models = resources(template, "AWS::SageMaker::Model")
+    (model,) = [m for key, m in models.items() if key.startswith("ImageModel")]
+    realtime = [m["Properties"]["PrimaryContainer"]["Image"] for key, m in models.items() if key.startswith("Classifier")]
+    assert len(realtime) == 4 and all(f".dkr.ecr.{region}.amazonaws.com/pytorch-inference-graviton:" in i for i in realtime)
     container = model["Properties"]["PrimaryContainer"]
     assert f".dkr.ecr.{region}.amazonaws.com/" in container["Image"]
     assert container["ModelDataUrl"].startswith(f"s3://jumpstart-cache-prod-{region}/")
@@ -139,7 +144,8 @@ def test_each_region_uses_its_own_image_model_data_and_profile(user_apps: dict[s
 
 def test_two_instances_in_one_stack_share_no_physical_name(user_apps: dict[str, Any]) -> None:
     template = scenario(user_apps, "two-instances")["templates"]["TeamApp"]
-    assert len(resources(template, "AWS::SageMaker::Endpoint")) == 2
+    assert len(resources(template, "AWS::SageMaker::Endpoint")) == 6  # per team: async, A/B and shadow test
+    assert len(resources(template, "AWS::SageMaker::MonitoringSchedule")) == 4
     assert len(resources(template, "AWS::Bedrock::KnowledgeBase")) == 4
     assert len(resources(template, "AWS::Bedrock::Agent")) == 2
     names: dict[tuple[str, str, str], list[str]] = {}
@@ -183,9 +189,13 @@ def test_imported_resources_are_used_and_their_policies_named(user_apps: dict[st
     template = result["templates"]["TeamApp"]
     key_arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     assert resources(template, "AWS::KMS::Key") == {}  # every blueprint uses the team's key
-    (endpoint_config,) = resources(template, "AWS::SageMaker::EndpointConfig").values()
+    configs = resources(template, "AWS::SageMaker::EndpointConfig")
+    (endpoint_config,) = [c for key, c in configs.items() if key.startswith("ImageModel")]
+    realtime_configs = [c["Properties"] for key, c in configs.items() if key.startswith("Classifier")]
+    assert len(realtime_configs) == 2 and all(c["KmsKeyId"] == key_arn and c["DataCaptureConfig"]["KmsKeyId"] == key_arn
+                                              for c in realtime_configs)
     assert endpoint_config["Properties"]["AsyncInferenceConfig"]["OutputConfig"]["KmsKeyId"] == key_arn
-    (model,) = resources(template, "AWS::SageMaker::Model").values()
+    (model,) = [m for key, m in resources(template, "AWS::SageMaker::Model").items() if key.startswith("ImageModel")]
     assert model["Properties"]["VpcConfig"]["Subnets"] == ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
     scaling_policies = set(resources(template, "AWS::ApplicationAutoScaling::ScalingPolicy"))
     actions = [alarm["Properties"]["AlarmActions"] for alarm in resources(template, "AWS::CloudWatch::Alarm").values()]
@@ -209,7 +219,8 @@ def test_imported_resources_are_used_and_their_policies_named(user_apps: dict[st
     assert len(topic_warnings) == 2
     assert all('"Action": "sns:Publish"' in w for w in topic_warnings)
     log_warnings = [w for texts in warnings.values() for w in texts if "genai-blueprints:accessLogsPolicyNotAdded" in w]
-    assert len(log_warnings) == 4 and all('"Service": "logging.s3.amazonaws.com"' in w for w in log_warnings)
+    # the async endpoint's, the A/B endpoint's capture bucket, the two knowledge bases' and invocation logging's
+    assert len(log_warnings) == 5 and all('"Service": "logging.s3.amazonaws.com"' in w for w in log_warnings)
 
 
 def test_docs_list_every_statement_an_imported_resource_needs(user_apps: dict[str, Any]) -> None:

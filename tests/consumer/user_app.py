@@ -60,6 +60,15 @@ from genai_blueprints.knowledge_base import (
     StorageOptions as KbStorageOptions,
 )
 from genai_blueprints.lens import add_lens_checks
+from genai_blueprints.realtime_inference import (
+    BaselineOptions,
+    DataCaptureOptions,
+    ModelMonitorOptions,
+    ProductionVariant,
+    RealtimeInferenceEndpoint,
+    ShadowVariant,
+)
+from genai_blueprints.realtime_inference import MonitoringOptions as RealtimeMonitoringOptions
 from genai_blueprints.platform import (
     BedrockAuditTrail,
     CostAllocationTags,
@@ -83,6 +92,7 @@ class RegionalModels:
     image_uri: str
     model_data_uri: str
     agent_model: str
+    graviton_image_uri: str
 
 
 def regional_models(region: str | None) -> RegionalModels:
@@ -95,6 +105,8 @@ def regional_models(region: str | None) -> RegionalModels:
         model_data_uri=f"s3://jumpstart-cache-prod-{region}/stabilityai-infer/prepack/v1.0.0/"
         "infer-prepack-model-txt2img-stabilityai-stable-diffusion-v2-1-base.tar.gz",
         agent_model=f"{geography}.amazon.nova-lite-v1:0",
+        graviton_image_uri=f"763104351884.dkr.ecr.{region}.amazonaws.com/pytorch-inference-graviton:"
+        "2.1.0-cpu-py310-ubuntu20.04-sagemaker",
     )
 
 
@@ -172,6 +184,35 @@ def compose(scope: Construct, region: str | None, *, imported: Imported | None =
     PngPostProcessor(scope, "Png", endpoint=endpoint)
     endpoint.grant_invoke(caller)
     observability.add_source(endpoint, title="Image model")
+
+    def classifier(name: str) -> ModelOptions:
+        return ModelOptions(image_uri=models.graviton_image_uri,
+                            model_data=ModelData.from_s3_uri(f"s3://team-models/classifier/{name}/model.tar.gz"))
+
+    # A/B on Graviton with a baseline computed at deployment, and a shadow test beside one variant.
+    realtime = RealtimeInferenceEndpoint(
+        scope, "Classifier",
+        variants=[ProductionVariant(name="large", model=classifier("large"), instance_type="ml.c7g.2xlarge",
+                                    initial_weight=0.5),
+                  ProductionVariant(name="small", model=classifier("small"), instance_type="ml.c7g.xlarge",
+                                    initial_weight=0.5)],
+        data_capture=DataCaptureOptions(access_log_bucket=imported.access_log_bucket if imported else None),
+        model_monitor=ModelMonitorOptions(baseline=BaselineOptions.from_dataset("s3://team-models/classifier/train.csv"),
+                                          drift_thresholds={"length": 0.3}),
+        monitoring=RealtimeMonitoringOptions(alarm_topic=topic), encryption_key=key,
+    )
+    realtime.grant_invoke(caller)
+    observability.add_source(realtime, title="Classifier")
+    shadow_test = RealtimeInferenceEndpoint(
+        scope, "ClassifierShadowTest",
+        variants=[ProductionVariant(name="small", model=classifier("small"), instance_type="ml.c7g.xlarge")],
+        shadow=ShadowVariant(name="small-next", model=classifier("small-next"), instance_type="ml.c7g.xlarge"),
+        model_monitor=ModelMonitorOptions(baseline=BaselineOptions.from_files(
+            statistics_uri="s3://team-models/classifier/baseline/statistics.json",
+            constraints_uri="s3://team-models/classifier/baseline/constraints.json")),
+        monitoring=RealtimeMonitoringOptions(alarm_topic=topic), encryption_key=key,
+    )
+    observability.add_source(shadow_test, title="Classifier shadow test")
 
     guardrail = Guardrail(scope, "Guardrail", contextual_grounding=ContextualGrounding(grounding_threshold=0.7),
                           encryption_key=key)

@@ -735,6 +735,7 @@ def _capture(enabled) -> dict:
 from delivery_cases import CASES as _DELIVERY_CASES, DETAILS as _DELIVERY_DETAILS  # noqa: E402
 
 from delivery_role_cases import CASES as _ROLE_CASES, DETAILS as _ROLE_DETAILS  # noqa: E402
+from realtime_cases import CASES as _REALTIME_CASES, DETAILS as _REALTIME_DETAILS  # noqa: E402
 
 # The rules of issue 16, by pillar group.
 from cases_security_ops_rel import CASES as _SOR_CASES, DETAILS as _SOR_DETAILS  # noqa: E402
@@ -745,6 +746,8 @@ CASES.update(_DELIVERY_CASES)
 CASES.update(_ROLE_CASES)
 CASES.update(_SOR_CASES)
 CASES.update(_PCS_CASES)
+CASES.update(_REALTIME_CASES)
+DETAILS.update(_REALTIME_DETAILS)
 DETAILS.update(_DELIVERY_DETAILS)
 DETAILS.update(_ROLE_DETAILS)
 DETAILS.update(_SOR_DETAILS)

@@ -664,9 +664,10 @@ def _capture(enabled) -> dict:
 from delivery_cases import EDGE_CASES as _DELIVERY_EDGE_CASES  # noqa: E402
 
 from delivery_role_cases import EDGE_CASES as _ROLE_EDGE_CASES  # noqa: E402
+from realtime_cases import EDGE_CASES as _REALTIME_EDGE_CASES  # noqa: E402
 
 EDGE_CASES.update(_DELIVERY_EDGE_CASES)
-for _rule_id, _cases in _ROLE_EDGE_CASES.items():
+for _rule_id, _cases in [*_ROLE_EDGE_CASES.items(), *_REALTIME_EDGE_CASES.items()]:
     EDGE_CASES.setdefault(_rule_id, {}).update(_cases)
 
 # The Performance Efficiency, Cost Optimization and Sustainability rules of issue 16.

@@ -33,6 +33,7 @@ from lens_cases import (  # noqa: E402
     role,
     scalable_target,
     scale_from_zero,
+    variant,
 )
 
 BUCKET_REASON = "Scratch bucket of the sample; emptied by the test run itself."
@@ -45,6 +46,7 @@ def build(app: cdk.App) -> None:
     res(inference, "AWS::SageMaker::Model", {"ExecutionRoleArn": get_att("Role", "Arn"), "EnableNetworkIsolation": True}, "Model")
     endpoint_config(
         inference,
+        variants=[variant("ml.c7g.xlarge")],  # Graviton: Sustainability-EfficientAccelerators is compliant
         KmsKeyId=KEY_ARN,
         AsyncInferenceConfig={
             **async_config(KmsKeyId=KEY_ARN, S3FailurePath="s3://b/failed", NotificationConfig={"ErrorTopic": TOPIC_ARN}),

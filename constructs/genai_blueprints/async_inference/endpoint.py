@@ -42,7 +42,7 @@ from genai_blueprints.grants import grant_read_data
 from genai_blueprints.metrics import MetricOptions, blueprint_metric, legacy_options
 from genai_blueprints.monitoring import MonitoredConstruct, new_alarm_topic
 from genai_blueprints.data_protection import check_backup_plan, check_replication
-from genai_blueprints.network import NetworkOptions, check_network
+from genai_blueprints.network import SAGEMAKER_VPC_ACTIONS, NetworkOptions, check_network
 from genai_blueprints.sagemaker_instances import has_instance_store
 
 # The endpoints the result tracker and the post-processors call, for a VPC with no NAT
@@ -550,15 +550,7 @@ class AsyncInferenceEndpoint(MonitoredConstruct):
             subnets=selection.subnets,
         )
         # SageMaker creates the model's network interfaces in the VPC with the execution role.
-        self.role.add_to_policy(iam.PolicyStatement(
-            actions=[
-                "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
-                "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
-                "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions",
-                "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
-            ],
-            resources=["*"],
-        ))
+        self.role.add_to_policy(iam.PolicyStatement(actions=list(SAGEMAKER_VPC_ACTIONS), resources=["*"]))
         return sagemaker.CfnModel.VpcConfigProperty(
             subnets=subnets.subnet_ids,
             security_group_ids=[group.security_group_id for group in security_groups],

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 
 from genai_blueprints._deprecation import warn_deprecated
-from genai_blueprints.sagemaker_instances import instance_family
+from genai_blueprints.sagemaker_instances import (
+    PREVIOUS_GENERATION_FAMILIES,
+    instance_family,
+    is_gpu,
+    is_graviton,
+    is_neuron,
+    is_x86_cpu,
+)
 
 from .rule import SUSTAINABILITY_PILLAR, LensRule, Level, lens_rule
 from .template import (
@@ -32,8 +39,7 @@ PACK = "Sustainability"
 MAX_INFERENCE_SIZE_UNITS = 8
 # Accelerated families built for training, oversized for most inference.
 TRAINING_CLASS_FAMILIES = frozenset({"p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "trn1", "trn1n", "trn2"})
-# Previous-generation families with better-performing-per-watt successors.
-PREVIOUS_GENERATION_FAMILIES = frozenset({"t2", "m4", "c4", "r4", "p2", "g3", "g3s", "x1", "m3", "c3", "r3", "inf1"})
+# PREVIOUS_GENERATION_FAMILIES (imported above) lives in sagemaker_instances, with the other facts.
 _SIZE = re.compile(r"^(\d*)xlarge$")
 
 
@@ -51,12 +57,12 @@ def size_units(instance_type: str) -> float | None:
 
 
 def _instance_types(config: Resource) -> list[str] | None:
-    """Instance types of the config's variants; None when any is unresolved; [] if none."""
-    variants = config.prop("ProductionVariants")
-    if is_unresolved(variants):
+    """Instance types of the config's production and shadow variants; None when any is unresolved; [] if none."""
+    variants, shadow = config.prop("ProductionVariants"), config.prop("ShadowProductionVariants")
+    if is_unresolved(variants) or is_unresolved(shadow):
         return None
     types = []
-    for variant in as_list(variants):
+    for variant in as_list(variants) + as_list(shadow):
         if get(variant, "ServerlessConfig") is not None:
             continue
         value = get(variant, "InstanceType")
@@ -108,6 +114,26 @@ def check_current_generation(resource: Resource, template: StackTemplate) -> Out
     return compliant()
 
 
+def check_efficient_accelerators(resource: Resource, template: StackTemplate) -> Outcome:
+    """Variants on a GPU family are pointed to Inferentia2, those on an x86 CPU family to Graviton
+    (informational: only a test of the model shows it runs there). Unresolved/serverless: N/A."""
+    types = _instance_types(resource)
+    if types is None:
+        return not_applicable("instance type unresolved")
+    if not types:
+        return not_applicable("serverless variants only")
+    suggestions = []
+    for instance_type in sorted(set(types)):
+        if is_gpu(instance_type):
+            suggestions.append(f"{instance_type}: try Inferentia2 (ml.inf2, Neuron-compiled model)")
+        elif is_x86_cpu(instance_type):
+            suggestions.append(f"{instance_type}: try Graviton (ml.c7g, ml.m6g, ml.r6g; an arm64 container)")
+    if suggestions:
+        return non_compliant("; ".join(suggestions))
+    efficient = [t for t in types if is_graviton(t) or is_neuron(t)]
+    return compliant("Graviton or Neuron: " + ", ".join(sorted(set(efficient))) if efficient else "")
+
+
 def _rule(suffix: str, title: str, explanation: str, level: Level, types, check) -> LensRule:
     """Deprecated (one release): declare rules with :func:`~genai_blueprints.lens.rule.lens_rule`."""
     warn_deprecated(
@@ -129,6 +155,7 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::Lambda::Function",),
         check=check_lambda_arm64,
+        remediation="Set Architectures to [\"arm64\"] (lambda.Architecture.ARM_64; PythonHandlerFunction does).",
     ),
     lens_rule(
         pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability",
@@ -141,6 +168,8 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::SageMaker::EndpointConfig",),
         check=check_instance_right_sizing,
+        remediation="Choose the ProductionVariants[].InstanceType a load test (or Inference Recommender) sizes for"
+                    " the model, 8xlarge or smaller, from an inference family.",
     ),
     lens_rule(
         pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability",
@@ -153,6 +182,24 @@ RULES: list[LensRule] = [
         ),
         resource_types=("AWS::SageMaker::EndpointConfig",),
         check=check_current_generation,
+        remediation="Move ProductionVariants[].InstanceType to a current family (m4 -> m6i or m6g, inf1 -> inf2,"
+                    " p2 -> g5, t2 -> m6g).",
+    ),
+    lens_rule(
+        pack=PACK, lens=SUSTAINABILITY_PILLAR, pillar="Sustainability",
+        suffix="EfficientAccelerators",
+        level=Level.INFO,
+        title="SageMaker endpoint variants use Inferentia/Trainium or Graviton where the model runs there",
+        explanation=(
+            "AWS Inferentia2 and Graviton do the same inference with less energy than GPUs and x86 CPUs for "
+            "models that run on them (Neuron-compiled, or arm64 containers). Informational: a variant on a GPU "
+            "family is pointed to ml.inf2, one on an x86 CPU family to Graviton; production and shadow variants "
+            "are checked. Serverless and unresolved types are not applicable."
+        ),
+        resource_types=("AWS::SageMaker::EndpointConfig",),
+        check=check_efficient_accelerators,
+        remediation="Compile the model with the AWS Neuron SDK and serve it on ml.inf2 with a Neuron container, or"
+                    " build an arm64 container for ml.c7g/ml.m6g/ml.r6g (ProductionVariants[].InstanceType).",
     ),
 ]
 
