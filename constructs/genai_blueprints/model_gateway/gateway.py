@@ -15,9 +15,10 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from genai_blueprints.acknowledgements import acknowledge
+from genai_blueprints.acknowledgements import acknowledge, nag_text
 from genai_blueprints.alarms import alarm_at_least
 from genai_blueprints.compliance import TABLE_BACKUP, acknowledge_compliance
 from genai_blueprints.handler_function import METRICS_NAMESPACE, Invocation, PythonHandlerFunction
@@ -99,6 +100,8 @@ class ModelGateway(MonitoredConstruct):
         throttle_alarm_threshold: int = 5,
         network: NetworkOptions | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.THREE_MONTHS,
+        max_concurrent_requests: int = 50,
+        web_acl_arn: str | None = None,
     ) -> None:
         """
         Args:
@@ -122,6 +125,10 @@ class ModelGateway(MonitoredConstruct):
                 5 minutes. Default: 5.
             network: run the function in this VPC. Default: no VPC.
             log_retention: of the API's access logs. Default: three months.
+            max_concurrent_requests: the function's reserved concurrency (requests in flight), 1 to 1000.
+                Default: 50.
+            web_acl_arn: a regional AWS WAF web ACL to associate with the stage. Default: none (the usage
+                plans throttle per tenant, and callers must sign with IAM or hold a key).
         """
         super().__init__(scope, construct_id)
         region = resolved_region(self)
@@ -159,6 +166,12 @@ class ModelGateway(MonitoredConstruct):
         validator.check_interface("cost_notification_topic", cost_notification_topic, SNS_TOPIC, optional=True)
         validator.check_number_range("budget_alarm_percent", budget_alarm_percent, 1, 100, "it must be a percentage from 1 to 100")
         validator.check_int_range("throttle_alarm_threshold", throttle_alarm_threshold, 1)
+        validator.check_int_range("max_concurrent_requests", max_concurrent_requests, 1, 1000)
+        if validator.check_type("web_acl_arn", web_acl_arn, str, "it must be a WAF web ACL ARN (str)", optional=True) \
+                and web_acl_arn is not None and not cdk.Token.is_unresolved(web_acl_arn):
+            validator.check(":wafv2:" in web_acl_arn and "/webacl/" in web_acl_arn and ":global/" not in web_acl_arn,
+                            "web_acl_arn", web_acl_arn, "it must be a regional WAFv2 web ACL ARN "
+                            "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)")
         check_network(validator, network)
         validator.raise_if_invalid()
 
@@ -189,13 +202,13 @@ class ModelGateway(MonitoredConstruct):
                           for index, model in enumerate(tenant.models())}
             for tenant in self.tenants
         }
-        self.api, self.stage, self.access_log_group = self._build_api(log_retention, user_pool)
+        self.api, self.stage, self.access_log_group = self._build_api(log_retention, user_pool, web_acl_arn)
         self.api_keys: dict[str, apigateway.IApiKey] = {}
         self.usage_plans: dict[str, apigateway.UsagePlan] = {}
         for tenant in self.tenants:
             self._add_usage_plan(tenant)
         self.function = self._build_function(prompt_catalog, semantic_cache, cache_ttl, idempotency_ttl,
-                                             max_input_chars, network)
+                                             max_input_chars, network, max_concurrent_requests)
         self._route()
         self.budgets: dict[str, CostBudget] = {
             tenant.name: CostBudget(
@@ -277,7 +290,8 @@ class ModelGateway(MonitoredConstruct):
                 return tenant
         raise KeyError(f"no tenant {name!r} on the gateway; it has {', '.join(t.name for t in self.tenants)}")
 
-    def _build_api(self, log_retention: logs.RetentionDays, user_pool: cognito.IUserPool | None):
+    def _build_api(self, log_retention: logs.RetentionDays, user_pool: cognito.IUserPool | None,
+                   web_acl_arn: str | None):
         allow_logs_to_use_key(self, self.encryption_key)
         access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, encryption_key=self.encryption_key)
         api = apigateway.RestApi(
@@ -296,11 +310,46 @@ class ModelGateway(MonitoredConstruct):
                 # Execution logs at ERROR, never with data: request and response bodies hold prompts and answers.
                 logging_level=apigateway.MethodLoggingLevel.ERROR,
                 data_trace_enabled=False,
+                # The stage's ceiling: all tenants at their usage plans' limits at once.
+                throttling_rate_limit=sum(tenant.rate_limit for tenant in self.tenants),
+                throttling_burst_limit=sum(tenant.burst_limit for tenant in self.tenants),
             ),
         )
+        self._acknowledge_api(api, web_acl_arn)
+        if web_acl_arn is not None:
+            wafv2.CfnWebACLAssociation(self, "WebAclAssociation", resource_arn=api.deployment_stage.stage_arn,
+                                       web_acl_arn=web_acl_arn)
         self._authorizer = (apigateway.CognitoUserPoolsAuthorizer(self, "Authorizer", cognito_user_pools=[user_pool])
                             if user_pool is not None and self.authorization is GatewayAuthorization.COGNITO else None)
         return api, api.deployment_stage, access_logs
+
+    def _acknowledge_api(self, api: apigateway.RestApi, web_acl_arn: str | None) -> None:
+        acknowledge(api, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                    "AmazonAPIGatewayPushToCloudWatchLogs]",
+                    "The account-level role API Gateway writes execution logs with (AWS::ApiGateway::Account): "
+                    "API Gateway documents this AWS-managed policy for it (set-up-logging), and it grants only "
+                    "log-group and log-stream writes.")
+        stage = api.deployment_stage
+        if self.authorization is not GatewayAuthorization.COGNITO:
+            acknowledge(api, "AwsSolutions-COG4",
+                        f"Callers authenticate with {self.authorization.value} "
+                        + ("(SigV4-signed requests, allowed per tenant path by grant_invoke)"
+                           if self.authorization is GatewayAuthorization.IAM else
+                           "(the tenant's key, bound to its tenant by the gateway function)")
+                        + "; a Cognito user pool is the GatewayAuthorization.COGNITO option.")
+        for rule in ("APIGWCacheEnabledAndEncrypted",):
+            acknowledge_compliance(stage, rule, (
+                "API Gateway's stage cache is keyed by path and parameters, not by the signed caller, and "
+                "caches no POST: the gateway caches answers itself, per tenant, encrypted with its key."))
+        acknowledge_compliance(stage, "APIGWSSLEnabled", (
+            "A client certificate authenticates API Gateway to an HTTP backend; this API's only integration is "
+            "a Lambda proxy integration, invoked through Lambda's API with IAM."))
+        if web_acl_arn is None:
+            why = ("No web ACL was given (web_acl_arn): every request must be SigV4-signed or carry a tenant's "
+                   "API key, and each tenant's usage plan throttles it; associate the organisation's regional "
+                   "web ACL with web_acl_arn.")
+            acknowledge(stage, "AwsSolutions-APIG3", why)
+            acknowledge_compliance(stage, "APIGWAssociatedWithWAF", why)
 
     def _add_usage_plan(self, tenant: TenantConfig) -> None:
         # Not api.add_api_key: that ties the key to the stage, and the function (which the stage's methods
@@ -344,7 +393,8 @@ class ModelGateway(MonitoredConstruct):
         return stack.to_json_string(tenants)
 
     def _build_function(self, prompt_catalog, semantic_cache: SemanticCacheOptions, cache_ttl: cdk.Duration,
-                        idempotency_ttl: cdk.Duration, max_input_chars: int, network) -> lambda_.Function:
+                        idempotency_ttl: cdk.Duration, max_input_chars: int, network,
+                        max_concurrent_requests: int) -> lambda_.Function:
         stack = cdk.Stack.of(self)
         environment = {
             "TENANTS": self._tenants_json(),
@@ -372,6 +422,7 @@ class ModelGateway(MonitoredConstruct):
             invocation=Invocation.REQUEST,
             encryption_key=self.encryption_key,
             network=network,
+            reserved_concurrency=max_concurrent_requests,
             memory_size=512,
             # API Gateway's integration timeout is 29 seconds by default; the function stops just after.
             timeout=cdk.Duration.seconds(30),
@@ -381,7 +432,8 @@ class ModelGateway(MonitoredConstruct):
         self._handler = handler
         self.state_table.grant(function, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                                "dynamodb:DeleteItem")
-        self.encryption_key.grant_encrypt_decrypt(function)
+        # The table's key: DynamoDB encrypts and decrypts items with data keys for the caller.
+        self.encryption_key.grant(function, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
         invoke_arns: list[str] = []
         for tenant in self.tenants:
             for profile in self.profiles[tenant.name].values():
@@ -411,8 +463,9 @@ class ModelGateway(MonitoredConstruct):
                     if profile_model not in seen:
                         seen.add(profile_model)
                         acknowledge(handler.role,
-                                    f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/"
-                                    f"{profile_model}]",
+                                    "AwsSolutions-IAM5[Resource::" + nag_text(
+                                        self, f"arn:{cdk.Stack.of(self).partition}:bedrock:*::foundation-model/"
+                                        f"{profile_model}") + "]",
                                     f"{model.identifier} is a cross-Region inference profile: Bedrock routes each call "
                                     f"to {profile_model} in any Region of its geography, and the role must be allowed "
                                     "to invoke the model there.")
