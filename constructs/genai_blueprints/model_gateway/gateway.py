@@ -46,7 +46,6 @@ CONVERSE_PATH = "/tenants/{tenant}/converse"
 MAX_TENANTS_JSON = 3_000
 _TOKEN_WIDTH = 120
 _SUM = MetricOptions(statistic="Sum")
-_MAXIMUM = MetricOptions(statistic="Maximum")
 
 
 class ModelGateway(MonitoredConstruct):
@@ -244,22 +243,30 @@ class ModelGateway(MonitoredConstruct):
         InputTokens, OutputTokens, ExactCacheHits, SemanticCacheHits, CacheMisses, SavedTokens,
         GuardrailInterventions, CacheErrors, ModelLatency. Per tenant: Rejected, ModelThrottles, ModelErrors,
         BudgetExhausted, DailyBudgetUsedPercent, MonthlyBudgetUsedPercent. Default: Sum over 5 minutes."""
+        return self._gateway_metric(metric_name, options, tenant=tenant, model=model, method="metric")
+
+    def metric_tenant_throttles(self, tenant: str, options: MetricOptions | None = None) -> cloudwatch.Metric:
+        """Calls of `tenant` that Bedrock throttled (answered 429). Default: Sum over 5 minutes."""
+        return self._gateway_metric("ModelThrottles", options, tenant=tenant, method="metric_tenant_throttles")
+
+    def metric_tenant_budget_used(self, tenant: str, period: str = "Daily",
+                                  options: MetricOptions | None = None) -> cloudwatch.Metric:
+        """The share of `tenant`'s "Daily" or "Monthly" token budget spent (percent). Default: Maximum over
+        5 minutes."""
+        if period not in ("Daily", "Monthly"):
+            raise ValueError(f"period is {period!r}; it must be 'Daily' or 'Monthly'")
+        return self._gateway_metric(f"{period}BudgetUsedPercent", options, tenant=tenant, statistic="Maximum",
+                                    method="metric_tenant_budget_used")
+
+    def _gateway_metric(self, metric_name: str, options: MetricOptions | None, *, tenant: str | None = None,
+                        model: str | None = None, statistic: str = "Sum", method: str) -> cloudwatch.Metric:
         dimensions = {"service": self.service_name}
         if tenant is not None:
             dimensions["tenant"] = self._tenant(tenant).name
         if model is not None:
             dimensions["model"] = model
-        return blueprint_metric(METRICS_NAMESPACE, metric_name, dimensions, options,
-                                owner=f"ModelGateway '{self.node.path}'.metric")
-
-    def metric_tenant_throttles(self, tenant: str, options: MetricOptions | None = None) -> cloudwatch.Metric:
-        """Calls of `tenant` that Bedrock throttled (answered 429). Default: Sum over 5 minutes."""
-        return self.metric("ModelThrottles", options, tenant=tenant)
-
-    def metric_tenant_budget_used(self, tenant: str, period: str = "Daily",
-                                  options: MetricOptions | None = None) -> cloudwatch.Metric:
-        """The share of `tenant`'s Daily or Monthly token budget spent (percent). Default: Maximum over 5 minutes."""
-        return self.metric(f"{period}BudgetUsedPercent", options or _MAXIMUM, tenant=tenant)
+        return blueprint_metric(METRICS_NAMESPACE, metric_name, dimensions, options, statistic=statistic,
+                                owner=f"ModelGateway '{self.node.path}'.{method}")
 
     def dashboard_widgets(self) -> list[cloudwatch.IWidget]:
         """The Observability protocol: requests, tokens and cache per tenant and model, budgets, throttles."""
