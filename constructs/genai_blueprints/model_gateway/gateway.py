@@ -303,6 +303,8 @@ class ModelGateway(MonitoredConstruct):
         access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, encryption_key=self.encryption_key)
         api = apigateway.RestApi(
             self, "Api",
+            # Unique per instance: a second gateway in the account gets its own name in the console.
+            rest_api_name=f"ModelGateway-{cdk.Names.unique_id(self)[-40:]}",
             description="Model gateway: governed access to foundation models per tenant",
             endpoint_types=[apigateway.EndpointType.REGIONAL],
             cloud_watch_role=True,
