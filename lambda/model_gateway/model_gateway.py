@@ -116,7 +116,7 @@ def respond(status: int, body: dict, headers: dict | None = None) -> dict:
 
 
 def serve(event: dict, settings: Settings, clients: Clients, *, clock: Callable[[], float] = time.time,
-          prompt_library: PromptLibrary | None = None) -> dict:
+          prompt_library: PromptLibrary | None = None, lambda_context: Any = None) -> dict:
     """The API Gateway proxy response for one event (the plain function the tests call)."""
     tenant_name = (event.get("pathParameters") or {}).get("tenant")
     try:
@@ -128,7 +128,8 @@ def serve(event: dict, settings: Settings, clients: Clients, *, clock: Callable[
         if key is None:
             body = answer(call, settings, clients, clock)
         else:
-            body = idempotent_answer(call, settings, clients, clock, key=key, fingerprint=_fingerprint(call))
+            body = idempotent_answer(call, settings, clients, clock, key=key, fingerprint=_fingerprint(call),
+                                     lambda_context=lambda_context)
         return respond(200, body, {"X-Gateway-Cache": body["cache"]})
     except GatewayError as error:
         logger.info("Request refused", tenant=tenant_name, error=error.code, status=error.status)
@@ -244,7 +245,8 @@ def converse_request(call: Call) -> dict[str, Any]:
     return request
 
 
-def idempotent_answer(call: Call, settings: Settings, clients: Clients, clock, *, key: str, fingerprint: str) -> dict:
+def idempotent_answer(call: Call, settings: Settings, clients: Clients, clock, *, key: str, fingerprint: str,
+                      lambda_context: Any = None) -> dict:
     """`answer` once per (tenant, Idempotency-Key), with Powertools idempotency on the state table."""
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -254,6 +256,10 @@ def idempotent_answer(call: Call, settings: Settings, clients: Clients, clock, *
 
     config = IdempotencyConfig(event_key_jmespath="[tenant, key]", payload_validation_jmespath="request",
                                expires_after_seconds=settings.idempotency_ttl_seconds)
+    if lambda_context is not None:
+        # An attempt cut off by the function's timeout leaves an in-progress record; with the context it
+        # expires when the function would have stopped, so the retry runs instead of waiting for the TTL.
+        config.register_lambda_context(lambda_context)
 
     @idempotent_function(data_keyword_argument="attempt", config=config,
                          persistence_store=_persistence_layer(settings.table_name, clients.dynamodb))
@@ -378,4 +384,4 @@ def clients_from_env(settings: Settings) -> Clients:
 @instrumented(logger=logger, tracer=tracer, metrics=metrics)
 def handler(event: dict, context: LambdaContext) -> dict:
     settings = settings_from_env()
-    return serve(event if isinstance(event, dict) else {}, settings, clients_from_env(settings))
+    return serve(event if isinstance(event, dict) else {}, settings, clients_from_env(settings), lambda_context=context)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from botocore.stub import Stubber
 from moto import mock_aws
 
-from lambda_harness import REGION, fake_aws_environment, use_handlers
+from lambda_harness import REGION, fake_aws_environment, stubbed, use_handlers  # noqa: F401 (stubbed: a fixture)
 
 use_handlers("model_gateway")
 
@@ -29,24 +28,6 @@ def dynamodb():
                             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
                             BillingMode="PAY_PER_REQUEST")
         yield client
-
-
-@pytest.fixture
-def stubbed():
-    """stubbed("bedrock-runtime") -> (client, Stubber); every stub must be used by the test's end."""
-    stubbers = []
-
-    def make(service: str):
-        client = boto3.client(service, region_name=REGION)
-        stubber = Stubber(client)
-        stubber.activate()
-        stubbers.append(stubber)
-        return client, stubber
-
-    yield make
-    for stubber in stubbers:
-        stubber.assert_no_pending_responses()
-        stubber.deactivate()
 
 
 @pytest.fixture(autouse=True)
