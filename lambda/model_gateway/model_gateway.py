@@ -44,6 +44,8 @@ logger, tracer, metrics = powertools()
 THROTTLING = frozenset({"ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"})
 UNAVAILABLE = frozenset({"ModelTimeoutException", "ServiceUnavailableException", "InternalServerException",
                          "ModelNotReadyException", "ModelErrorException"})
+# What ModelGateway.metric_tenant_budget_used watches (and its alarms), per budget period.
+BUDGET_METRICS = {"day": "DailyBudgetUsedPercent", "month": "MonthlyBudgetUsedPercent"}
 REQUEST_METADATA_LIMIT = 256  # Converse requestMetadata values: at most 256 characters
 
 
@@ -209,7 +211,7 @@ def answer(call: Call, settings: Settings, clients: Clients, clock: Callable[[],
     metrics.add_metric(name="InputTokens", unit=MetricUnit.Count, value=int(usage.get("inputTokens", 0)))
     metrics.add_metric(name="OutputTokens", unit=MetricUnit.Count, value=int(usage.get("outputTokens", 0)))
     for period, percent in spent.items():
-        _tenant_metric(f"{period.capitalize()}BudgetUsedPercent", tenant.name, settings, value=percent,
+        _tenant_metric(BUDGET_METRICS[period], tenant.name, settings, value=percent,
                        unit=MetricUnit.Percent)
     body = {
         "output": response.get("output", {}),
