@@ -174,11 +174,41 @@ def run(requests: int) -> list[tuple[str, float, float]]:
     return [(name, p50, p99) for name, p50, p99, _ in rows]
 
 
+GATEWAY = "Model gateway overhead"
+
+
+def measure_gateway(requests: int) -> tuple[list, list[str]]:
+    """The `gateway` section of `python -m bench`: this module in a fresh process (it patches the
+    handler's clients and sets its environment), one Figure per path (p50, the floor's p50 as floor)."""
+    import subprocess
+
+    from bench.measure import BenchError, base_env, load1
+    from bench.report import Figure
+
+    started_load = load1()
+    done = subprocess.run([sys.executable, "-m", "bench.model_gateway", "--requests", str(requests), "--json"],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=900,
+                          env=base_env(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench",
+                                       AWS_SECRET_ACCESS_KEY="bench"))
+    if done.returncode != 0:
+        raise BenchError(f"bench.model_gateway failed: {done.stderr[-2000:]}")
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    floor = results[0][1] / 1e6
+    figures = [Figure(section=GATEWAY, name=f"{name} (p99 {p99 / 1000:.1f} ms)", value=p50 / 1e6, unit="s",
+                      load1=started_load, floor=floor) for name, p50, p99 in results[1:]]
+    return figures, [f"{GATEWAY}: {requests} requests per path, in-memory stubs for every AWS call."]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="requests per path (default 2000)")
-    requests = parser.parse_args(argv).requests
+    parser.add_argument("--json", action="store_true", help="print [[path, p50 µs, p99 µs], ...] only")
+    options = parser.parse_args(argv)
+    requests = options.requests
     results = run(requests)
+    if options.json:
+        print(json.dumps(results))
+        return
     floor = results[0][1]
     print(f"Model gateway handler overhead, {requests} requests per path (stubbed AWS, one process)\n")
     print(markdown_table(["Path", "p50 (µs)", "p99 (µs)", "p50 / floor p50"],

@@ -196,7 +196,8 @@ def answer(call: Call, settings: Settings, clients: Clients, clock: Callable[[],
     budget = TokenBudget(clients.dynamodb, settings.table_name)
     now = datetime.fromtimestamp(clock(), UTC)
     reservation = budget.reserve(tenant.name, estimate_tokens(call.text_chars, call.inference["maxTokens"]),
-                                 periods(now, daily_limit=tenant.daily_tokens, monthly_limit=tenant.monthly_tokens))
+                                 periods(now, daily_limit=tenant.daily_tokens, monthly_limit=tenant.monthly_tokens),
+                                 now=now)
     started = time.perf_counter()
     try:
         response = clients.bedrock_runtime.converse(**converse_request(call))

@@ -60,7 +60,8 @@ class TokenBudget:
     def __init__(self, client, table_name: str) -> None:
         self._client, self._table = client, table_name
 
-    def reserve(self, tenant: str, tokens: int, budget_periods: tuple[Period, ...]) -> Reservation:
+    def reserve(self, tenant: str, tokens: int, budget_periods: tuple[Period, ...],
+                now: datetime | None = None) -> Reservation:
         """Adds `tokens` to every period's counter, or none; GatewayError 429 naming the spent period."""
         for period in budget_periods:
             if tokens > period.limit:
@@ -95,7 +96,7 @@ class TokenBudget:
                 raise GatewayError(429, "BudgetBusy", "the tenant's budget counters are busy; retry",
                                    headers={"Retry-After": "1"}) from None
             period = max(spent, key=lambda item: item.resets_at)  # the later reset is when both fit again
-            retry_after = max(1, int((period.resets_at - datetime.now(UTC)).total_seconds()))
+            retry_after = max(1, int((period.resets_at - (now or datetime.now(UTC))).total_seconds()))
             raise GatewayError(
                 429, "TokenBudgetExhausted",
                 f"the tenant's {period.name} token budget of {period.limit} is spent; it resets at "

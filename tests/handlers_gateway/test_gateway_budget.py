@@ -36,7 +36,7 @@ def test_a_spent_daily_budget_is_429_with_the_reset_time_and_no_call(dynamodb, s
     body = body_of(response)
     assert body["error"] == "TokenBudgetExhausted" and body["period"] == "day"
     assert body["resetsAt"] == "2026-12-03T00:00:00Z" and "2026-12-03T00:00:00Z" in body["message"]
-    assert int(response["headers"]["Retry-After"]) > 0
+    assert response["headers"]["Retry-After"] == str(12 * 3600)  # from 12:00 to midnight UTC
     # Neither counter moved: the month was not charged for the refused day.
     assert used(dynamodb, "alice", "day#2026-12-02") == 9990
     assert used(dynamodb, "alice", "month#2026-12") == 0
