@@ -157,7 +157,8 @@ class ModelGateway(MonitoredConstruct):
                                           ("idempotency_ttl", idempotency_ttl, 60, 7 * 86_400)):
             if validator.check_type(prop, duration, cdk.Duration, "it must be a cdk.Duration"):
                 seconds = duration.to_seconds()
-                validator.check(low <= seconds <= high, prop, f"{seconds:g} seconds",
+                shown = f"{int(seconds)} seconds" if seconds == int(seconds) else f"{seconds} seconds"
+                validator.check(low <= seconds <= high, prop, shown,
                                 f"it must be from {low} seconds to {high // 86_400} days")
         validator.check_int_range("max_input_chars", max_input_chars, 1, 1_000_000)
         validator.check_interface("encryption_key", encryption_key, KMS_KEY, optional=True)
