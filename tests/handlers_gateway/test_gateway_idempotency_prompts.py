@@ -110,3 +110,25 @@ def test_prompt_problems_are_clear(dynamodb, stubbed):
     status, body = refused(event({"prompt": {"id": "summarise", "version": "3", "variables": {"words": "1", "text": "t"}},
                                   "modelId": "amazon.titan-text-express-v1"}))
     assert status == 403 and body["error"] == "ModelNotAllowed"
+
+
+def test_the_lambda_handler_replays_a_retry_with_its_context_registered(dynamodb, stubbed, monkeypatch):
+    import json as json_module
+
+    import model_gateway
+    from lambda_harness import FakeLambdaContext
+
+    runtime, stubber = stubbed("bedrock-runtime")
+    stubber.add_response("converse", converse_response(), {**expected_converse(guardrail=False, profile="p"),
+                                                          "requestMetadata": {"tenant": "alice",
+                                                                              "gatewayModel": "us.amazon.nova-lite-v1:0"}})
+    monkeypatch.setenv("TENANTS", json_module.dumps({"alice": {"models": {"us.amazon.nova-lite-v1:0": "p"},
+                                                               "dailyTokens": 10_000, "monthlyTokens": 100_000,
+                                                               "maxOutputTokens": 500, "cache": False}}))
+    monkeypatch.setenv("STATE_TABLE_NAME", "gateway-state")
+    monkeypatch.setattr(model_gateway, "clients_from_env",
+                        lambda settings: Clients(bedrock_runtime=runtime, dynamodb=dynamodb))
+    first = model_gateway.handler(event(ask(), headers=KEY), FakeLambdaContext())
+    retry = model_gateway.handler(event(ask(), headers=KEY), FakeLambdaContext())
+    assert first["statusCode"] == retry["statusCode"] == 200
+    assert body_of(first) == body_of(retry)
