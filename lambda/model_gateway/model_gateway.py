@@ -208,7 +208,14 @@ def answer(call: Call, settings: Settings, clients: Clients, clock: Callable[[],
                        value=round((time.perf_counter() - started) * 1000))
     usage = response.get("usage") or {}
     used = int(usage.get("totalTokens", int(usage.get("inputTokens", 0)) + int(usage.get("outputTokens", 0))))
-    spent = budget.settle(reservation, used)
+    try:
+        spent = budget.settle(reservation, used)
+    except ClientError as error:
+        # The model answered and was paid for: the caller gets the answer. The counters keep the
+        # reservation (the worst case), so the budget errs on the side of spending less.
+        logger.error("Budget settlement failed", tenant=tenant.name, error_code=error.response.get("Error", {}).get("Code"))
+        _tenant_metric("SettlementErrors", tenant.name, settings)
+        spent = {}
     metrics.add_metric(name="InputTokens", unit=MetricUnit.Count, value=int(usage.get("inputTokens", 0)))
     metrics.add_metric(name="OutputTokens", unit=MetricUnit.Count, value=int(usage.get("outputTokens", 0)))
     for period, percent in spent.items():

@@ -144,3 +144,22 @@ def test_counters_expire_after_their_period(dynamodb):
     budget.reserve("alice", 10, periods(MIDDAY, daily_limit=1_000, monthly_limit=10_000))
     item = dynamodb.get_item(TableName="gateway-state", Key={"id": {"S": "budget#alice#day#2026-12-02"}})["Item"]
     assert int(item["expiration"]["N"]) == int(datetime(2026, 12, 5, tzinfo=UTC).timestamp())
+
+
+def test_a_failed_settlement_still_answers_and_keeps_the_reservation(dynamodb, stubbed, monkeypatch):
+    from botocore.exceptions import ClientError
+    from token_budget import TokenBudget as Budget
+
+    runtime, stubber = stubbed("bedrock-runtime")
+    stubber.add_response("converse", converse_response(), expected_converse())
+
+    def failing_settle(self, reservation, used_tokens):
+        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+                          "UpdateItem")
+
+    monkeypatch.setattr(Budget, "settle", failing_settle)
+    response = serve(event(ask()), settings(), Clients(bedrock_runtime=runtime, dynamodb=dynamodb), clock=lambda: NOW)
+    assert response["statusCode"] == 200 and body_of(response)["budget"] == {"dayUsedPercent": None,
+                                                                           "monthUsedPercent": None}
+    # The worst case stays counted: 30 characters / 3 + maxTokens 500.
+    assert used(dynamodb, "alice", "day#2026-12-02") == 510

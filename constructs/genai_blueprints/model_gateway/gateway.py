@@ -243,7 +243,8 @@ class ModelGateway(MonitoredConstruct):
         """A metric the gateway emits (namespace GenAIBlueprints). Per tenant and model: Requests,
         InputTokens, OutputTokens, ExactCacheHits, SemanticCacheHits, CacheMisses, SavedTokens,
         GuardrailInterventions, CacheErrors, ModelLatency. Per tenant: Rejected, ModelThrottles, ModelErrors,
-        BudgetExhausted, DailyBudgetUsedPercent, MonthlyBudgetUsedPercent. Default: Sum over 5 minutes."""
+        BudgetExhausted, SettlementErrors, DailyBudgetUsedPercent, MonthlyBudgetUsedPercent. Default: Sum over
+        5 minutes."""
         return self._gateway_metric(metric_name, options, tenant=tenant, model=model, method="metric")
 
     def metric_tenant_throttles(self, tenant: str, options: MetricOptions | None = None) -> cloudwatch.Metric:
