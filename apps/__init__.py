@@ -7,7 +7,7 @@ from typing import Any
 
 import aws_cdk as cdk
 
-SAMPLE_STACK_NAMES = ("ImageGeneration", "Assistant", "DocumentQa", "RealtimeClassification")
+SAMPLE_STACK_NAMES = ("ImageGeneration", "Assistant", "DocumentQa", "RealtimeClassification", "ModelGateway")
 # `cdk synth ImageGeneration -c samples=ImageGeneration`: the CDK CLI runs the whole app whatever
 # stacks it is asked for, so without this every synth builds, validates and checks every sample.
 SAMPLES_CONTEXT_KEY = "samples"
@@ -119,6 +119,10 @@ def build_sample_stacks(app: cdk.Stage, *, only: Collection[str] | None = None) 
         classification_config = ClassificationConfig.load()
         stacks.append(RealtimeClassificationStack(app, "RealtimeClassification", config=classification_config,
                                                   env=cdk.Environment(region=classification_config.region)))
+    if "ModelGateway" in wanted:
+        from apps.model_gateway.stack import ModelGatewayStack
+
+        stacks.append(ModelGatewayStack(app, "ModelGateway", env=cdk.Environment(region="us-east-1")))
     if is_app and only is None:
         from apps.pipeline import add_delivery_pipeline
 

@@ -12,8 +12,8 @@ from genai_blueprints.acknowledgements import acknowledge
 
 ACCOUNT_WIDE_LOGGING = (
     "Account-wide: CloudTrail data events for Bedrock and model invocation logging are set once per account "
-    "and Region by the platform stack (genai_blueprints.platform.BedrockAuditTrail and ModelInvocationLogging), "
-    "not by each workload; a sample that set invocation logging would overwrite the account's setting."
+    "and Region by the platform stack (in this app, the ModelGateway sample's BedrockAuditTrail and "
+    "ModelInvocationLogging), not by each workload: two stacks setting invocation logging overwrite each other."
 )
 
 

@@ -15,12 +15,12 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import handlers, synth
+from bench import handlers, model_gateway, synth
 from bench.findings import FINDINGS
 from bench.measure import REPO_ROOT, BenchError, base_env, load1, machine_info, run_process, versions
 from bench.report import Budget, Figure, budget_summary, render_markdown, render_table
 
-SECTIONS = ("synth", "scaling", "cold-start", "png", "tracker", "test")
+SECTIONS = ("synth", "scaling", "cold-start", "png", "tracker", "gateway", "test")
 TESTS = "Test suite"
 TEST_BUDGET_S = 180.0
 # Handler requirements installed as Lambda lays them out; kept between runs (keyed by their pins).
@@ -44,6 +44,11 @@ _EXPLANATIONS = {
         "0.3 s, 512x512 under 0.1 s, each under 512 MB peak."
     ),
     handlers.TRACKER: "Messages per second through the result tracker handler, against moto.",
+    model_gateway.GATEWAY: (
+        "The model gateway handler's own work per request (`bench/model_gateway.py`): exact cache hit, "
+        "semantic lookup, and misses with and without the semantic cache, every AWS call stubbed in memory; "
+        "p50 against a bare handler with the same Powertools decorators that only calls the stubbed Converse."
+    ),
     TESTS: "Wall time of `make test` (the README's test command), run once. Budget: under 3 minutes.",
 }
 
@@ -108,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "cold-start": lambda: handlers.measure_cold_start(LAMBDA_LAYOUT_CACHE, args.repeats),
         "png": lambda: handlers.measure_png(work / "payloads", 1 if args.quick else 5),
         "tracker": lambda: handlers.measure_tracker(100 if args.quick else 500, 1 if args.quick else 3),
+        "gateway": lambda: model_gateway.measure_gateway(200 if args.quick else 2000),
         "test": measure_make_test,
     }
     failures: list[str] = []

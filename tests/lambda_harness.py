@@ -58,3 +58,26 @@ class FakeLambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return self._remaining_millis
+
+
+@pytest.fixture
+def stubbed():
+    """stubbed("bedrock-runtime") -> (client, Stubber); every stub must be used by the test's end.
+
+    A fixture shared by the handler test folders (their conftest imports it)."""
+    import boto3
+    from botocore.stub import Stubber
+
+    stubbers = []
+
+    def make(service: str):
+        client = boto3.client(service, region_name=REGION)
+        stubber = Stubber(client)
+        stubber.activate()
+        stubbers.append(stubber)
+        return client, stubber
+
+    yield make
+    for stubber in stubbers:
+        stubber.assert_no_pending_responses()
+        stubber.deactivate()

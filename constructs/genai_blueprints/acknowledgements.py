@@ -16,6 +16,7 @@ CHECKOV_EQUIVALENTS = {
     "LambdaDLQ": ("CKV_AWS_116", "AWS::Lambda::Function"),
     "LambdaInsideVPC": ("CKV_AWS_117", "AWS::Lambda::Function"),
     "CloudWatchLogGroupEncrypted": ("CKV_AWS_158", "AWS::Logs::LogGroup"),
+    "APIGWCacheEnabledAndEncrypted": ("CKV_AWS_120", "AWS::ApiGateway::Stage"),
 }
 
 

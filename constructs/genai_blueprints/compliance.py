@@ -20,6 +20,9 @@ PCI_DSS_321 = "PCI.DSS.321"
 SERVERLESS = "Serverless"
 
 RULE_PACKS = MappingProxyType({
+    "APIGWAssociatedWithWAF": (NIST_800_53_R5, PCI_DSS_321),
+    "APIGWCacheEnabledAndEncrypted": (HIPAA, NIST_800_53_R5, PCI_DSS_321),
+    "APIGWSSLEnabled": (HIPAA, NIST_800_53_R5, PCI_DSS_321),
     "CloudWatchLogGroupEncrypted": (HIPAA, NIST_800_53_R5, PCI_DSS_321),
     "DynamoDBInBackupPlan": (HIPAA, NIST_800_53_R5),
     "IAMNoInlinePolicy": (HIPAA, NIST_800_53_R5, PCI_DSS_321),

@@ -20,6 +20,12 @@ from constructs import Construct
 PINNED_FLAGS: dict[str, bool] = {
     # A function's layers render in a fixed order and are part of its version hash.
     "@aws-cdk/aws-lambda:recognizeLayerVersion": True,
+    # The model gateway's REST API: the request validator's id and the authorizer are part of the
+    # deployment's hash (its logical id), and the access log destination is the log group's own ARN
+    # (without the ":*" suffix API Gateway does not document).
+    "@aws-cdk/aws-apigateway:requestValidatorUniqueId": True,
+    "@aws-cdk/aws-apigateway:authorizerChangeDeploymentLogicalId": True,
+    "@aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard": True,
 }
 
 

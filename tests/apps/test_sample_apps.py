@@ -7,7 +7,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from harness import cfn_lint_findings
 
-SAMPLE_STACKS = ["ImageGeneration", "Assistant", "DocumentQa", "RealtimeClassification"]
+SAMPLE_STACKS = ["ImageGeneration", "Assistant", "DocumentQa", "RealtimeClassification", "ModelGateway"]
 
 
 def test_every_sample_stack_is_listed_here(sample_app):

@@ -137,7 +137,7 @@ def test_other_cpu_share_is_what_others_used_of_the_capacity():
 
 
 def test_parse_args_runs_everything_by_default_and_quick_mode_skips_the_test_suite():
-    assert parse_args([]).only == ["synth", "scaling", "cold-start", "png", "tracker", "test"]
+    assert parse_args([]).only == ["synth", "scaling", "cold-start", "png", "tracker", "gateway", "test"]
     assert "test" not in parse_args(["--quick"]).only
     assert parse_args(["--quick", "--only", "test"]).only == ["test"]
 

@@ -16,6 +16,7 @@ from genai_blueprints.agents import AgentModel, GuardedAgent
 from genai_blueprints.async_inference import AsyncInferenceEndpoint
 from genai_blueprints.guardrails import Guardrail, IGuardrail
 from genai_blueprints.knowledge_base import RagKnowledgeBase
+from genai_blueprints.model_gateway import ModelGateway, TenantConfig
 from genai_blueprints.platform import FeedbackCapture, Observability, PromptCatalog
 from genai_blueprints.realtime_inference import RealtimeInferenceEndpoint
 from realtime_fixtures import monitor, variant
@@ -41,6 +42,7 @@ class Blueprints:
     catalog: PromptCatalog
     observability: Observability
     realtime: RealtimeInferenceEndpoint
+    gateway: ModelGateway
 
 
 def build_blueprints() -> Blueprints:
@@ -51,6 +53,7 @@ def build_blueprints() -> Blueprints:
         stack, "TeamGuardrail", guardrail_arn=IMPORTED_GUARDRAIL_ARN, guardrail_version="4",
         encryption_key=kms.Key.from_key_arn(stack, "TeamKey", IMPORTED_KEY_ARN),
     )
+    catalog = PromptCatalog(stack, "Prompts", directory=PROMPTS_DIR)
     return Blueprints(
         app=app,
         stack=stack,
@@ -65,8 +68,14 @@ def build_blueprints() -> Blueprints:
             guardrail=imported,
         ),
         feedback=FeedbackCapture(stack, "Feedback"),
-        catalog=PromptCatalog(stack, "Prompts", directory=PROMPTS_DIR),
+        catalog=catalog,
         observability=Observability(stack, "Observability"),
         realtime=RealtimeInferenceEndpoint(stack, "Realtime", variants=[variant("a"), variant("b")],
                                            model_monitor=monitor()),
+        gateway=ModelGateway(stack, "Gateway", prompt_catalog=catalog, tenants=[
+            TenantConfig(name="team-a", allowed_models=["us.amazon.nova-lite-v1:0"], daily_token_budget=100_000,
+                         monthly_token_budget=1_000_000, guardrail=guardrail),
+            TenantConfig(name="team-b", allowed_models=["amazon.nova-micro-v1:0"], daily_token_budget=10_000,
+                         monthly_token_budget=100_000, cache_allowed=False),
+        ]),
     )

@@ -31,6 +31,7 @@ GRANTS: dict[str, Callable[[Blueprints, iam.IGrantable], iam.Grant]] = {
     "CatalogUseAll": lambda b, role: b.catalog.grant_use(role),
     "CatalogUseOne": lambda b, role: b.catalog.grant_use(role, "summarise"),
     "GuardrailApply": lambda b, role: b.guardrail.grant_apply(role),
+    "GatewayInvokeOneTenant": lambda b, role: b.gateway.grant_invoke(role, "team-a"),
     "ImportedGuardrailApply": lambda b, role: b.imported_guardrail.grant_apply(role),
     "ImportedGuardrailWithoutKeyApply": lambda b, role: Guardrail.from_attributes(
         b.stack, "KeylessGuardrail", guardrail_arn=f"arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/keyless1",

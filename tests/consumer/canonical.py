@@ -5,16 +5,36 @@ the app's flags allow it, `{"Ref": "AWS::Partition"}` elsewhere) and how identit
 and sorted (the stack-level flag `@aws-cdk/aws-iam:minimizePolicies`). `canonical` folds both: the
 partition becomes "aws", and every policy document becomes the sorted set of its single grants
 (effect, action, resource, principal, condition), so a permission added, lost or widened still shows.
+An API Gateway deployment's logical id ends in a hash of the API as rendered, partition spelling
+included, so it is folded to its prefix (and every reference to it), the deployment itself compared.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 
 def canonical(template: Any) -> Any:
-    return _policies(_partition(template))
+    return _policies(_partition(_deployment_ids(template)))
+
+
+_DEPLOYMENT_HASH = re.compile(r"^(?P<prefix>.+Deployment[0-9A-F]{8})[0-9a-f]{32}$")
+
+
+def _deployment_ids(template: Any) -> Any:
+    resources = template.get("Resources") if isinstance(template, dict) else None
+    if not isinstance(resources, dict):
+        return template
+    renamed = {name: match["prefix"] for name, resource in resources.items()
+               if resource.get("Type") == "AWS::ApiGateway::Deployment" and (match := _DEPLOYMENT_HASH.match(name))}
+    if not renamed:
+        return template
+    text = json.dumps(template)
+    for old, new in renamed.items():
+        text = text.replace(f'"{old}"', f'"{new}"')
+    return json.loads(text)
 
 
 def _partition(value: Any) -> Any:

@@ -39,6 +39,7 @@ NOT_ACCOUNT_UNIQUE = {
     ("AWS::CloudWatch::Alarm", "MetricName"),
     ("AWS::Bedrock::Prompt", "Name"),
     ("AWS::OpenSearchServerless::Index", "IndexName"),
+    ("AWS::ApiGateway::Stage", "StageName"),  # unique per REST API only
 }
 
 
@@ -180,8 +181,8 @@ def test_functions_are_zipped_from_the_wheel_and_the_teams_own_folder(consumer: 
     assert own == [consumer.workdir / "lambda" / "order_lookup"]
     builtin = sorted(folder.name for folder in folders if folder.is_relative_to(installed))
     assert all(folder.parent.name == "_lambda" for folder in folders if folder.is_relative_to(installed))
-    assert builtin == sorted(["agent_front_door", "feedback", "kb_ingestion", "kb_query", "png_postprocessor",
-                              "result_tracker", "shared_layer"])
+    assert builtin == sorted(["agent_front_door", "feedback", "kb_ingestion", "kb_query", "model_gateway",
+                              "png_postprocessor", "result_tracker", "shared_layer"])
 
 
 def test_imported_resources_are_used_and_their_policies_named(user_apps: dict[str, Any]) -> None:
@@ -209,6 +210,7 @@ def test_imported_resources_are_used_and_their_policies_named(user_apps: dict[st
         "cloudwatch.amazonaws.com", "budgets.amazonaws.com",   # Observability's alarm topic
         "sns.amazonaws.com", "sns.amazonaws.com",               # the endpoint's two consumer queues
         "indexing.s3vectors.amazonaws.com",                     # the S3 Vectors knowledge base
+        "indexing.s3vectors.amazonaws.com",                     # the model gateway's semantic cache
         "events.amazonaws.com", "events.amazonaws.com",         # both knowledge bases' ingestion queues
         "bedrock.amazonaws.com",                                   # invocation logging
         "logs.us-east-1.amazonaws.com",                 # every function's log group and invocation logging's

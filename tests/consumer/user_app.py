@@ -69,6 +69,7 @@ from genai_blueprints.realtime_inference import (
     ShadowVariant,
 )
 from genai_blueprints.realtime_inference import MonitoringOptions as RealtimeMonitoringOptions
+from genai_blueprints.model_gateway import ModelGateway, TenantConfig
 from genai_blueprints.platform import (
     BedrockAuditTrail,
     CostAllocationTags,
@@ -259,6 +260,17 @@ def compose(scope: Construct, region: str | None, *, imported: Imported | None =
     observability.add_source(feedback, title="Feedback")
     catalog = PromptCatalog(scope, "Prompts", directory=prompt_directory(), encryption_key=key)
     catalog.grant_use(caller)
+    gateway = ModelGateway(
+        scope, "Gateway", prompt_catalog=catalog, encryption_key=key, alarm_topic=topic, cost_notification_topic=topic,
+        tenants=[
+            TenantConfig(name="support", allowed_models=[models.agent_model], daily_token_budget=1_000_000,
+                         monthly_token_budget=20_000_000, guardrail=guardrail, monthly_cost_limit_usd=50.0),
+            TenantConfig(name="reports", allowed_models=[models.agent_model], daily_token_budget=100_000,
+                         monthly_token_budget=2_000_000, cache_allowed=False),
+        ],
+    )
+    gateway.grant_invoke(caller, "support")
+    observability.add_source(gateway, title="Model gateway")
     if account_level:
         ModelInvocationLogging(scope, "InvocationLogging", encryption_key=key,
                                access_log_bucket=imported.access_log_bucket if imported else None)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sys
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
-from lambda_harness import REGION, fake_aws_environment, use_handlers
+from lambda_harness import REGION, fake_aws_environment, stubbed, use_handlers  # noqa: F401 (stubbed: a fixture)
 
 use_handlers("kb_ingestion", "kb_query")
 
@@ -17,24 +15,6 @@ use_handlers("kb_ingestion", "kb_query")
 def fake_aws_credentials(monkeypatch):
     """Fake credentials and region, so nothing can reach a real account."""
     fake_aws_environment(monkeypatch)
-
-
-@pytest.fixture
-def stubbed():
-    """stubbed("bedrock-agent") -> (client, Stubber); every stub must be used by the test's end."""
-    stubbers = []
-
-    def make(service: str):
-        client = boto3.client(service, region_name=REGION)
-        stubber = Stubber(client)
-        stubber.activate()
-        stubbers.append(stubber)
-        return client, stubber
-
-    yield make
-    for stubber in stubbers:
-        stubber.assert_no_pending_responses()
-        stubber.deactivate()
 
 
 class KbLambdaContext:

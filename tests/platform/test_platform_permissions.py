@@ -156,6 +156,8 @@ KEYS = {
                 "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:${AWS::AccountId}:trail/*"},
         }),
         allow_principal("Service:cloudtrail.amazonaws.com", "kms:DescribeKey", when=IN_ACCOUNT),
+        # The CloudWatch Logs copy of the trail (send_to_cloudwatch_logs) is encrypted with the key too.
+        *logs_use_key(),
     },
     # Prompts are used through IAM grants only; feedback too, and its function's log group is encrypted.
     "Prompts/Key": {default_key_statement()},

@@ -30,7 +30,9 @@ def test_sample_stack_has_one_dashboard_and_one_alarm_topic(sample_app, stack_na
 @pytest.mark.parametrize("stack_name", SAMPLE_STACKS)
 def test_sample_stack_is_tagged_and_budgeted(sample_app, stack_name):
     resources = sample_app.templates[stack_name]["Resources"].values()
-    (budget,) = [r for r in resources if r["Type"] == "AWS::Budgets::Budget"]
+    # The app's budget (a model gateway adds one per tenant, filtered on genai:tenant).
+    (budget,) = [r for r in resources if r["Type"] == "AWS::Budgets::Budget"
+                 and r["Properties"]["Budget"]["CostFilters"]["TagKeyValue"][0].startswith("user:genai:application$")]
     (tag_filter,) = budget["Properties"]["Budget"]["CostFilters"]["TagKeyValue"]
     assert tag_filter.startswith("user:genai:application$")
     application_tag = {"Key": "genai:application", "Value": tag_filter.split("$", 1)[1]}

@@ -14,7 +14,8 @@ from constructs import Construct
 
 from genai_blueprints.buckets import access_log_bucket, encrypted_bucket, expire_after
 from genai_blueprints.feature_flags import BlueprintConstruct
-from genai_blueprints.resource_policies import allow_in_key_policy
+from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
+from genai_blueprints.resource_policies import allow_in_key_policy, allow_logs_to_use_key
 from genai_blueprints.validation import FLAG, KMS_KEY, PropsValidator
 
 # Bedrock resource types whose data-plane calls (InvokeAgent, Retrieve, RetrieveAndGenerate,
@@ -99,8 +100,11 @@ class BedrockAuditTrail(BlueprintConstruct):
             access_log_prefix="audit-trail-bucket/",
             lifecycle_rules=[expire_after(retention_days)],
         )
+        if send_to_cloudwatch_logs:
+            allow_logs_to_use_key(self, self.encryption_key)
         self.log_group = (
-            logs.LogGroup(self, "LogGroup", retention=log_retention) if send_to_cloudwatch_logs else None
+            logs.LogGroup(self, "LogGroup", retention=log_retention, encryption_key=self.encryption_key)
+            if send_to_cloudwatch_logs else None
         )
         self.trail = cloudtrail.Trail(
             self,
@@ -113,6 +117,9 @@ class BedrockAuditTrail(BlueprintConstruct):
             send_to_cloud_watch_logs=send_to_cloudwatch_logs,
             cloud_watch_log_group=self.log_group,
         )
+        logs_role = self.trail.node.try_find_child("LogsRole")
+        if logs_role is not None:
+            acknowledge_compliance(logs_role, "IAMNoInlinePolicy", INLINE_POLICY)
         self._select_events(list(data_event_types))
 
     def _select_events(self, data_event_types: list[str]) -> None:

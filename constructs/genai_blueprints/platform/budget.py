@@ -40,6 +40,7 @@ class CostBudget(BlueprintConstruct):
         emails: Sequence[str] = (),
         actual_thresholds: Sequence[float] = (80.0, 100.0),
         forecasted_thresholds: Sequence[float] = (100.0,),
+        filter_tag: tuple[str, str] | None = None,
     ) -> None:
         """
         Args:
@@ -50,6 +51,8 @@ class CostBudget(BlueprintConstruct):
             emails: up to 10 addresses notified at every threshold. Default: none.
             actual_thresholds: percentages of the limit (0.1 to 1000) for actual spend. Default: 80, 100.
             forecasted_thresholds: percentages of the limit for forecasted spend. Default: 100.
+            filter_tag: (key, value) of the cost-allocation tag the budget counts, e.g. ("genai:tenant",
+                "claims") for one tenant of a model gateway. Default: the tags' application tag.
         """
         super().__init__(scope, construct_id)
         validator = PropsValidator(f"CostBudget '{self.node.path}'")
@@ -80,6 +83,10 @@ class CostBudget(BlueprintConstruct):
             validator.check(len(actual_thresholds) + len(forecasted_thresholds) <= MAX_NOTIFICATIONS, "actual_thresholds",
                             list(actual_thresholds),
                             f"AWS Budgets allows at most {MAX_NOTIFICATIONS} notifications per budget")
+        if filter_tag is not None:
+            validator.check(isinstance(filter_tag, tuple) and len(filter_tag) == 2
+                            and all(isinstance(part, str) and part for part in filter_tag), "filter_tag", filter_tag,
+                            "it must be a (key, value) tuple of non-empty text")
         validator.raise_if_invalid()
         if tags_ok:
             tags.validate()
@@ -110,7 +117,8 @@ class CostBudget(BlueprintConstruct):
                 time_unit="MONTHLY",
                 budget_limit=budgets.CfnBudget.SpendProperty(amount=monthly_limit_usd, unit="USD"),
                 # Cost Explorer's tag filter syntax: user:<key>$<value>.
-                cost_filters={"TagKeyValue": [f"user:{tags.application_tag_key}${tags.application}"]},
+                cost_filters={"TagKeyValue": [f"user:{key}${value}" for key, value in
+                                              [filter_tag or (tags.application_tag_key, tags.application)]]},
             ),
             notifications_with_subscribers=notifications,
             # Explicit: aws-cdk-lib before 2.275 does not apply Tags.of() to AWS::Budgets::Budget.

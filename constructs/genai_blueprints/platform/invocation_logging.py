@@ -16,7 +16,7 @@ from constructs import Construct
 from genai_blueprints.acknowledgements import acknowledge
 from genai_blueprints.buckets import access_log_bucket as new_access_log_bucket
 from genai_blueprints.buckets import encrypted_bucket, expire_after
-from genai_blueprints.compliance import INLINE_POLICY, acknowledge_compliance
+from genai_blueprints.compliance import INLINE_POLICY, OUTSIDE_VPC, acknowledge_compliance
 from genai_blueprints.feature_flags import BlueprintConstruct
 from genai_blueprints.handler_function import PythonHandlerFunction
 from genai_blueprints.resource_policies import allow_in_key_policy, allow_logs_to_use_key
@@ -181,7 +181,8 @@ class ModelInvocationLogging(BlueprintConstruct):
             "embeddingDataDeliveryEnabled": delivery.embedding,
             "videoDataDeliveryEnabled": delivery.video,
         }
-        handler_logs = logs.LogGroup(self, "ConfigurationLogGroup", retention=logs.RetentionDays.ONE_MONTH)
+        handler_logs = logs.LogGroup(self, "ConfigurationLogGroup", retention=logs.RetentionDays.ONE_MONTH,
+                                     encryption_key=self.encryption_key)
         # Its own role, without managed policies: it writes to its own log group, sends traces,
         # configures logging (no resource-level permissions exist) and passes only the delivery role.
         handler_role = iam.Role(
@@ -223,7 +224,14 @@ class ModelInvocationLogging(BlueprintConstruct):
             tracing=lambda_.Tracing.ACTIVE,
             log_group=handler_logs,
             role=handler_role,
+            # One configuration change at a time: the setting is one per account and Region.
+            reserved_concurrent_executions=1,
         )
+        acknowledge_compliance(function, "LambdaDLQ", (
+            "CloudFormation invokes this custom resource function and waits for its answer: a failure fails "
+            "the stack operation, which reports it and rolls back; a dead-letter queue would hold an event "
+            "nobody can replay."))
+        acknowledge_compliance(function, "LambdaInsideVPC", OUTSIDE_VPC)
         resource = cdk.CustomResource(
             self,
             "Configuration",

@@ -1,0 +1,1 @@
+"""Sample app: a model gateway for two tenants, with a prompt of the catalog and the semantic cache."""
