@@ -145,8 +145,8 @@ def test_each_region_uses_its_own_image_model_data_and_profile(user_apps: dict[s
 
 def test_two_instances_in_one_stack_share_no_physical_name(user_apps: dict[str, Any]) -> None:
     template = scenario(user_apps, "two-instances")["templates"]["TeamApp"]
-    assert len(resources(template, "AWS::SageMaker::Endpoint")) == 6  # per team: async, A/B and shadow test
-    assert len(resources(template, "AWS::SageMaker::MonitoringSchedule")) == 4
+    assert len(resources(template, "AWS::SageMaker::Endpoint")) == 5  # async, A/B and shadow test; TeamB has no shadow test
+    assert len(resources(template, "AWS::SageMaker::MonitoringSchedule")) == 3  # one per monitored endpoint
     assert len(resources(template, "AWS::Bedrock::KnowledgeBase")) == 4
     assert len(resources(template, "AWS::Bedrock::Agent")) == 2
     names: dict[tuple[str, str, str], list[str]] = {}

@@ -111,6 +111,19 @@ def regional_models(region: str | None) -> RegionalModels:
     )
 
 
+def _shadow_test(scope: Construct, classifier, topic, key, observability: Observability) -> None:
+    shadow_test = RealtimeInferenceEndpoint(
+        scope, "ClassifierShadowTest",
+        variants=[ProductionVariant(name="small", model=classifier("small"), instance_type="ml.c7g.xlarge")],
+        shadow=ShadowVariant(name="small-next", model=classifier("small-next"), instance_type="ml.c7g.xlarge"),
+        model_monitor=ModelMonitorOptions(baseline=BaselineOptions.from_files(
+            statistics_uri="s3://team-models/classifier/baseline/statistics.json",
+            constraints_uri="s3://team-models/classifier/baseline/constraints.json")),
+        monitoring=RealtimeMonitoringOptions(alarm_topic=topic), encryption_key=key,
+    )
+    observability.add_source(shadow_test, title="Classifier shadow test")
+
+
 def user_action_group_code() -> Path:
     """The team's own action-group handler, in their app's folder (not in the package)."""
     folder = WORK / "lambda" / "order_lookup"
@@ -162,10 +175,11 @@ def imported_resources(scope: Construct) -> Imported:
 
 
 def compose(scope: Construct, region: str | None, *, imported: Imported | None = None,
-            account_level: bool = True) -> None:
+            account_level: bool = True, shadow_test: bool = True) -> None:
     """Every public construct, wired as the docs describe, with a caller role granted each API.
 
     `account_level`: the controls an account has once per Region (invocation logging, audit trail).
+    `shadow_test`: the second real-time endpoint (a shadow test beside the A/B classifier).
     """
     models = regional_models(region)
     key = imported.key if imported else None
@@ -204,16 +218,8 @@ def compose(scope: Construct, region: str | None, *, imported: Imported | None =
     )
     realtime.grant_invoke(caller)
     observability.add_source(realtime, title="Classifier")
-    shadow_test = RealtimeInferenceEndpoint(
-        scope, "ClassifierShadowTest",
-        variants=[ProductionVariant(name="small", model=classifier("small"), instance_type="ml.c7g.xlarge")],
-        shadow=ShadowVariant(name="small-next", model=classifier("small-next"), instance_type="ml.c7g.xlarge"),
-        model_monitor=ModelMonitorOptions(baseline=BaselineOptions.from_files(
-            statistics_uri="s3://team-models/classifier/baseline/statistics.json",
-            constraints_uri="s3://team-models/classifier/baseline/constraints.json")),
-        monitoring=RealtimeMonitoringOptions(alarm_topic=topic), encryption_key=key,
-    )
-    observability.add_source(shadow_test, title="Classifier shadow test")
+    if shadow_test:
+        _shadow_test(scope, classifier, topic, key, observability)
 
     guardrail = Guardrail(scope, "Guardrail", contextual_grounding=ContextualGrounding(grounding_threshold=0.7),
                           encryption_key=key)
@@ -300,7 +306,9 @@ def two_instances(flags: dict) -> cdk.App:
     app = cdk.App()
     stack = stack_in(app, "TeamApp", "us-east-1")
     compose(Construct(stack, "TeamA"), "us-east-1")
-    compose(Construct(stack, "TeamB"), "us-east-1", account_level=False)
+    # CloudFormation takes at most 500 resources a stack: the second team's copy of every blueprint leaves
+    # out the shadow-test endpoint (a second RealtimeInferenceEndpoint, already repeated in the first).
+    compose(Construct(stack, "TeamB"), "us-east-1", account_level=False, shadow_test=False)
     return app
 
 
