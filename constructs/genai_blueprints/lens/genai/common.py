@@ -12,6 +12,7 @@ from ..template import (
     StackTemplate,
     as_list,
     get,
+    is_cdk_framework_function,
     is_unresolved,
     not_applicable,
     policies_of_role,
@@ -180,3 +181,22 @@ def user_entry_point(function: Resource, template: StackTemplate) -> str | None:
         if references(uri, function.logical_id):
             return f"API integration {method.logical_id}"
     return None
+
+
+def user_facing_model_caller(function: Resource, template: StackTemplate, actions: tuple[str, ...],
+                             none_called: str) -> tuple[str, Resource] | Outcome:
+    """(how users reach it, its role) for a function users reach directly whose role (in this template)
+    may call one of ``actions``; otherwise the not-applicable outcome that says why (``none_called``
+    when the role calls none of them)."""
+    if is_cdk_framework_function(function):
+        return not_applicable("CDK framework function")
+    entry = user_entry_point(function, template)
+    if entry is None:
+        return not_applicable("not reached by users directly")
+    role = template.resolve_target(function.prop("Role"), "AWS::IAM::Role")
+    if role is None:
+        return not_applicable("role not defined in this stack")
+    if not matches_any(granted_actions(list(policies_of_role(template, role.logical_id))), actions):
+        return not_applicable(none_called)
+    return entry, role
+

@@ -24,9 +24,7 @@ from ..template import (
 from .common import (
     PACK,
     BEDROCK_RUNTIME_ACTIONS,
-    function_role_actions,
-    matches_any,
-    user_entry_point,
+    user_facing_model_caller,
     ENDPOINT_CONFIG,
     LAMBDA,
     STATE_MACHINE,
@@ -174,16 +172,10 @@ def check_feedback_collected(resource: Resource, template: StackTemplate) -> Out
     Not applicable to functions users do not reach directly, that call no model, or whose role is not
     in the template.
     """
-    if is_cdk_framework_function(resource):
-        return not_applicable("CDK framework function")
-    entry = user_entry_point(resource, template)
-    if entry is None:
-        return not_applicable("not reached by users directly")
-    actions = function_role_actions(resource, template)
-    if actions is None:
-        return not_applicable("role not defined in this stack")
-    if not matches_any(actions, _MODEL_ANSWER_ACTIONS):
-        return not_applicable("answers with no model")
+    caller = user_facing_model_caller(resource, template, _MODEL_ANSWER_ACTIONS, "answers with no model")
+    if isinstance(caller, Outcome):
+        return caller
+    entry, _ = caller
     feedback = _feedback_endpoint(template)
     if feedback is None:
         return non_compliant(f"reached through {entry}; no feedback endpoint in the stack")

@@ -14,7 +14,6 @@ from ..template import (
     as_list,
     compliant,
     get,
-    is_cdk_framework_function,
     is_intrinsic,
     is_unresolved,
     non_compliant,
@@ -29,7 +28,7 @@ from .common import (
     PACK,
     function_role_actions,
     matches_any,
-    user_entry_point,
+    user_facing_model_caller,
     IAM_POLICY_TYPES,
     is_model_access_action,
     ENDPOINT_CONFIG,
@@ -298,18 +297,11 @@ def check_user_input_guarded(resource: Resource, template: StackTemplate) -> Out
     statement require one. Not applicable to functions users do not reach directly, that call no
     model, or whose role is not in the template.
     """
-    if is_cdk_framework_function(resource):
-        return not_applicable("CDK framework function")
-    entry = user_entry_point(resource, template)
-    if entry is None:
-        return not_applicable("not reached by users directly")
-    role = template.resolve_target(resource.prop("Role"), "AWS::IAM::Role")
-    actions = function_role_actions(resource, template)
-    if role is None or actions is None:
-        return not_applicable("role not defined in this stack")
-    if not matches_any(actions, _DIRECT_MODEL_ACTIONS):
-        return not_applicable("calls no model directly")
-    if matches_any(actions, ("bedrock:ApplyGuardrail",)):
+    caller = user_facing_model_caller(resource, template, _DIRECT_MODEL_ACTIONS, "calls no model directly")
+    if isinstance(caller, Outcome):
+        return caller
+    entry, role = caller
+    if matches_any(function_role_actions(resource, template) or [], ("bedrock:ApplyGuardrail",)):
         return compliant(f"reached through {entry}; may apply a guardrail")
     if any(_guardrail_required(document) for document in policies_of_role(template, role.logical_id)):
         return compliant(f"reached through {entry}; invocations require a guardrail")
