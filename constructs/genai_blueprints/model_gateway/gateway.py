@@ -444,6 +444,9 @@ class ModelGateway(MonitoredConstruct):
         )
         function = handler.function
         self._handler = handler
+        # The budget reservation is a TransactWriteItems of Update items, which IAM authorises as
+        # dynamodb:UpdateItem (DynamoDB DG, "Using IAM with DynamoDB transactions"; only a ConditionCheck
+        # item would need dynamodb:ConditionCheckItem, and the handler sends none).
         self.state_table.grant(function, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                                "dynamodb:DeleteItem")
         # The table's key: DynamoDB encrypts and decrypts items with data keys for the caller.
