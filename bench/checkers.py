@@ -30,8 +30,21 @@ def commands(templates: list[Path]) -> dict[str, list[str]]:
         "genai-lens": [sys.executable, "-m", "genai_blueprints.lens", "check", *files, "--format", "json"],
         "checkov": [str(CHECKOV), "--framework", "cloudformation", "--output", "json", "--skip-download", "--quiet",
                     *[argument for path in files for argument in ("--file", path)]],
-        "cfn-lint": [sys.executable, "-m", "cfnlint", "--format", "json", *files],
+        # cfn-lint's console script: the cfnlint package has no __main__ (`python -m cfnlint` exits 1 at once).
+        "cfn-lint": [str(Path(sys.executable).with_name("cfn-lint")), "--format", "json", *files],
     }
+
+
+# The exit codes with which each tool has really checked the files (a finding is not a failure here):
+# genai-lens and checkov 0 or 1; cfn-lint a sum of 2 (errors), 4 (warnings) and 8 (informational).
+CHECKED_EXITS = {"genai-lens": {0, 1}, "checkov": {0, 1}, "cfn-lint": {0, 2, 4, 6, 8, 10, 12, 14}}
+
+
+def unchecked_runs(runs: dict) -> list[str]:
+    """The tools whose runs exited in a way that means they did not check the files, with their output."""
+    return [f"{name} exited {run.phases['returncode']}: {run.phases['output_tail'][-500:]}"
+            for name, series in runs.items() for run in series.runs
+            if run.phases["returncode"] not in CHECKED_EXITS[name]]
 
 
 def sample_templates(folder: Path) -> list[Path]:
@@ -66,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         env = base_env(CKV_SKIP_PACKAGE_UPDATE_CHECK="true", BC_SKIP_MAPPING="TRUE")
         runs = interleave({name: (lambda command=command: run_process(command, env=env, check=False))
                            for name, command in commands(templates).items()}, args.rounds)
+    failed = unchecked_runs(runs)
+    if failed:  # a tool that did not run would be timed as the fastest
+        print("\n".join(failed), file=sys.stderr)
+        return 1
     print(f"{len(templates)} templates, {args.rounds} rounds, load average now {load1():.1f}")
     medians = {}
     for name, series in runs.items():
