@@ -16,7 +16,7 @@ An id matches a rule by its id (``GenAILens-GENSEC01-BP01-a``) or its namespaced
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,15 +57,23 @@ def _from_metadata(resource_metadata: Any, rule: LensRule) -> tuple[str, str, st
     return None
 
 
-def _from_cdk(source: Source, path: str, rule: LensRule) -> tuple[str, str, str] | None:
-    """The closest CDK acknowledgement of `rule` on `path` or an ancestor."""
-    parts = path.split("/")
-    for depth in range(len(parts), 0, -1):
-        at = "/".join(parts[:depth])
-        for ack_id, reason in source.acknowledgements.get(at, []):
+def closest_acknowledgement(path: str, rule: LensRule,
+                            acknowledgements_at: Callable[[str], Iterable[tuple[str, str]]]) -> tuple[str, str, str] | None:
+    """(id, reason, construct path) of the closest CDK acknowledgement of `rule` on `path` or an ancestor,
+    the root ("") last; `acknowledgements_at(path)` gives the (id, reason) pairs made on a construct.
+    The CDK plugins and the checker both look acknowledgements up with it."""
+    current = path
+    while True:
+        for ack_id, reason in acknowledgements_at(current):
             if _matches(ack_id, rule):
-                return ack_id, reason, at
-    return None
+                return ack_id, reason, current
+        if not current:
+            return None
+        current = current.rpartition("/")[0]
+
+
+def _from_cdk(source: Source, path: str, rule: LensRule) -> tuple[str, str, str] | None:
+    return closest_acknowledgement(path, rule, lambda at: source.acknowledgements.get(at, []))
 
 
 def baseline_key(evaluation: Evaluation) -> str:

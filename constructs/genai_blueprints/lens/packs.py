@@ -43,7 +43,7 @@ import cdk_nag
 
 from . import delivery, genai, ml, sustainability
 from .assembly import ACKNOWLEDGED_RULES_METADATA_KEY, CloudAssembly, EvaluatedResource, LensTemplateNotFoundError
-from .checker import run_rule
+from .checker import closest_acknowledgement, run_rule
 from .recording import Evaluation, write_pack_evaluations
 from .rule import LensRule, Level
 from .template import Compliance, Outcome
@@ -173,14 +173,7 @@ class _Acknowledgements:
 
     def find(self, path: str, rule: LensRule) -> tuple[str, str, str] | None:
         """(acknowledged id, reason, construct path) of the closest acknowledgement of ``rule``."""
-        wanted = {rule.acknowledgement_id.lower(), f"annotation::{rule.id}".lower()}
-        current: str | None = path
-        while current is not None:
-            for ack_id, reason in self._at(current):
-                if ack_id.lower() in wanted:
-                    return ack_id, reason, current
-            current = current.rpartition("/")[0] if current else None
-        return None
+        return closest_acknowledgement(path, rule, self._at)
 
     @staticmethod
     def by_bare_id(acknowledgement: tuple[str, str, str] | None, rule: LensRule) -> bool:
