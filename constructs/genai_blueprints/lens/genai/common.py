@@ -200,3 +200,23 @@ def user_facing_model_caller(function: Resource, template: StackTemplate, action
         return not_applicable(none_called)
     return entry, role
 
+
+def rendered_text(value: Any) -> str:
+    """A value built with Fn::Join or Fn::Sub (a dashboard body, an ARN) as text, references written the
+    way Fn::Sub writes them (${Id}, ${Id.Attr}), any other intrinsic as ${?}."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = (value["Fn::Join"] + [[]])[:2] if isinstance(value["Fn::Join"], list) else ("", [])
+        return str(separator).join(rendered_text(part) for part in as_list(parts))
+    if isinstance(value, dict) and isinstance(value.get("Ref"), str):
+        return "${" + value["Ref"] + "}"
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        target = value["Fn::GetAtt"]
+        return "${" + (".".join(map(str, target)) if isinstance(target, list) else str(target)) + "}"
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        text = value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"]
+        return text if isinstance(text, str) else "${?}"
+    return "${?}"

@@ -58,6 +58,14 @@ JUMPSTART_BUCKET_PREFIX = "jumpstart-cache-prod-"
 # Geography prefixes of cross-region (system-defined) inference profile ids.
 INFERENCE_PROFILE_PREFIXES = ("us-gov.", "us.", "eu.", "apac.", "au.", "jp.", "ca.", "global.")
 
+# Cross-Region (system-defined) inference profiles are named <geography>.<model id> (Bedrock user guide,
+# "Supported Regions and models for inference profiles"). Model families that offer one there:
+CROSS_REGION_FAMILIES = (
+    "amazon.nova-", "anthropic.claude-3-", "anthropic.claude-sonnet-4", "anthropic.claude-opus-4",
+    "anthropic.claude-haiku-4", "meta.llama3-1-", "meta.llama3-2-", "meta.llama3-3-", "meta.llama4-",
+    "mistral.pixtral-large", "deepseek.r1", "writer.palmyra-x", "cohere.embed-v4",
+)
+
 # The ARN path segments that name a model id ("...:foundation-model/<id>", "...:inference-profile/<id>").
 # Application inference profiles, provisioned and custom models have opaque ids: they are not read.
 _ARN_SEGMENTS = ("foundation-model/", "inference-profile/")

@@ -28,6 +28,7 @@ from .common import (
     endpoint_name_refs,
     is_async,
     points_at,
+    rendered_text,
 )
 from .cost import inline_prompt_nodes, literal_definition
 from .operations import _has_opaque_value
@@ -197,31 +198,10 @@ def _latency_metrics(endpoint: Resource, template: StackTemplate) -> tuple[str, 
     return ASYNC_LATENCY_METRICS if is_async(config) else REAL_TIME_LATENCY_METRICS
 
 
-def _rendered(value: Any) -> str:
-    """A dashboard body as text, references written the way Fn::Sub writes them (${Id}, ${Id.Attr}),
-    any other intrinsic as ${?}."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = (value["Fn::Join"] + [[]])[:2] if isinstance(value["Fn::Join"], list) else ("", [])
-        return str(separator).join(_rendered(part) for part in as_list(parts))
-    if isinstance(value, dict) and isinstance(value.get("Ref"), str):
-        return "${" + value["Ref"] + "}"
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        target = value["Fn::GetAtt"]
-        return "${" + (".".join(map(str, target)) if isinstance(target, list) else str(target)) + "}"
-    if isinstance(value, dict) and "Fn::Sub" in value:
-        text = value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"]
-        return text if isinstance(text, str) else "${?}"
-    return "${?}"
-
-
 def _dashboard_metrics(body: Any) -> list[tuple[str, dict[str, str]]] | None:
     """(metric name, dimensions) of every metric widget line; None when the body cannot be read."""
     try:
-        document = json.loads(_rendered(body))
+        document = json.loads(rendered_text(body))
     except ValueError:
         return None
     found = []

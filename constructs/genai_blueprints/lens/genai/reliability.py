@@ -28,6 +28,7 @@ from ..template import (
 from .common import (
     PACK,
     IAM_POLICY_TYPES,
+    rendered_text,
     function_role_actions,
     matches_any,
     ENDPOINT,
@@ -37,6 +38,7 @@ from .common import (
     unless_async,
     scalable_targets_for,
 )
+from .model_facts import CROSS_REGION_FAMILIES, base_model_id
 
 
 AGENT_IDLE_TTL_BOUNDS = (60, 3600)  # seconds; the service allows 60..5400
@@ -270,39 +272,17 @@ def check_model_registered(resource: Resource, template: StackTemplate) -> Outco
     return non_compliant("no model package and no model card")
 
 
-# Cross-Region (system-defined) inference profiles are named <geography>.<model id> (Bedrock user guide,
-# "Supported Regions and models for inference profiles"). Model families that offer one there:
-CROSS_REGION_FAMILIES = (
-    "amazon.nova-", "anthropic.claude-3-", "anthropic.claude-sonnet-4", "anthropic.claude-opus-4",
-    "anthropic.claude-haiku-4", "meta.llama3-1-", "meta.llama3-2-", "meta.llama3-3-", "meta.llama4-",
-    "mistral.pixtral-large", "deepseek.r1", "writer.palmyra-x", "cohere.embed-v4",
-)
-_PROFILE_PREFIX = re.compile(r"^(us|us-gov|eu|apac|jp|au|ca|global)\.")
-
-
 def _model_references(resource: Resource) -> list[str]:
     """Model ids or ARNs a resource names for inference: an agent's FoundationModel, a prompt variant's
     ModelId, or the resources of a policy statement that may invoke models (an ARN built with an
-    intrinsic, such as Fn::Join of the partition and Region, as its JSON text)."""
+    intrinsic, such as Fn::Join of the partition and Region, as text)."""
     if resource.type == "AWS::Bedrock::Agent":
         return string_values([resource.prop("FoundationModel")])
     if resource.type == "AWS::Bedrock::Prompt":
         return string_values([get(variant, "ModelId") for variant in as_list(resource.prop("Variants"))])
-    return [_flatten(target) for document in policy_documents(resource) for statement in statements(document)
+    return [rendered_text(target) for document in policy_documents(resource) for statement in statements(document)
             if matches_any(string_values(statement_values(statement, "Action")), ("bedrock:InvokeModel",))
             for target in _resources_of(statement)]
-
-
-def _flatten(value: Any) -> str:
-    """An ARN built with Fn::Join or Fn::Sub as text, each other intrinsic (a Ref of the Region) as '*'."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::Join" in value and isinstance(value["Fn::Join"], list) and len(value["Fn::Join"]) == 2:
-        separator, parts = value["Fn::Join"]
-        return str(separator).join(_flatten(part) for part in as_list(parts)) if isinstance(separator, str) else "*"
-    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
-        return re.sub(r"\$\{[^}]*\}", "*", value["Fn::Sub"])
-    return "*"
 
 
 def _bare_foundation_model(reference: str) -> str | None:
@@ -310,7 +290,7 @@ def _bare_foundation_model(reference: str) -> str | None:
     model = reference.rsplit("foundation-model/", 1)[-1] if "foundation-model/" in reference else reference
     if ":" in reference and "foundation-model/" not in reference and reference.startswith("arn:"):
         return None  # an inference profile, a custom or a provisioned model
-    if _PROFILE_PREFIX.match(model):
+    if base_model_id(model) != model:  # a cross-Region profile id (us., eu., global., ...)
         return None
     return model if model.startswith(CROSS_REGION_FAMILIES) else None
 
@@ -534,7 +514,7 @@ RULES: list[LensRule] = [
         explanation=(
             "A cross-Region profile spreads requests over the Regions of its geography, so a Regional "
             "capacity shortage throttles less. Informational: which profiles exist depends on the Region "
-            "and changes over time (the family list is in reliability.CROSS_REGION_FAMILIES), and data "
+            "and changes over time (the family list is model_facts.CROSS_REGION_FAMILIES), and data "
             "residency may rule a geography out."
         ),
         resource_types=IAM_POLICY_TYPES + ("AWS::Bedrock::Agent", "AWS::Bedrock::Prompt"),
