@@ -184,10 +184,10 @@ def user_entry_point(function: Resource, template: StackTemplate) -> str | None:
 
 
 def user_facing_model_caller(function: Resource, template: StackTemplate, actions: tuple[str, ...],
-                             none_called: str) -> tuple[str, Resource] | Outcome:
-    """(how users reach it, its role) for a function users reach directly whose role (in this template)
-    may call one of ``actions``; otherwise the not-applicable outcome that says why (``none_called``
-    when the role calls none of them)."""
+                             none_called: str) -> tuple[str, Resource, list[str]] | Outcome:
+    """(how users reach it, its role, the role's actions) for a function users reach directly whose role
+    (in this template) may call one of ``actions``; otherwise the not-applicable outcome that says why
+    (``none_called`` when the role calls none of them)."""
     if is_cdk_framework_function(function):
         return not_applicable("CDK framework function")
     entry = user_entry_point(function, template)
@@ -196,9 +196,10 @@ def user_facing_model_caller(function: Resource, template: StackTemplate, action
     role = template.resolve_target(function.prop("Role"), "AWS::IAM::Role")
     if role is None:
         return not_applicable("role not defined in this stack")
-    if not matches_any(granted_actions(list(policies_of_role(template, role.logical_id))), actions):
+    granted = granted_actions(list(policies_of_role(template, role.logical_id)))
+    if not matches_any(granted, actions):
         return not_applicable(none_called)
-    return entry, role
+    return entry, role, granted
 
 
 def rendered_text(value: Any) -> str:

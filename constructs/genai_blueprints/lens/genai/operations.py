@@ -175,7 +175,7 @@ def check_feedback_collected(resource: Resource, template: StackTemplate) -> Out
     caller = user_facing_model_caller(resource, template, _MODEL_ANSWER_ACTIONS, "answers with no model")
     if isinstance(caller, Outcome):
         return caller
-    entry, _ = caller
+    entry, _, _ = caller
     feedback = _feedback_endpoint(template)
     if feedback is None:
         return non_compliant(f"reached through {entry}; no feedback endpoint in the stack")

@@ -26,7 +26,6 @@ from ..template import (
 )
 from .common import (
     PACK,
-    function_role_actions,
     matches_any,
     user_facing_model_caller,
     IAM_POLICY_TYPES,
@@ -300,8 +299,8 @@ def check_user_input_guarded(resource: Resource, template: StackTemplate) -> Out
     caller = user_facing_model_caller(resource, template, _DIRECT_MODEL_ACTIONS, "calls no model directly")
     if isinstance(caller, Outcome):
         return caller
-    entry, role = caller
-    if matches_any(function_role_actions(resource, template) or [], ("bedrock:ApplyGuardrail",)):
+    entry, role, granted = caller
+    if matches_any(granted, ("bedrock:ApplyGuardrail",)):
         return compliant(f"reached through {entry}; may apply a guardrail")
     if any(_guardrail_required(document) for document in policies_of_role(template, role.logical_id)):
         return compliant(f"reached through {entry}; invocations require a guardrail")
